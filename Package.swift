@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// No packages beyond the toolchain: Foundation, Dispatch, Glibc, XCTest / Swift Testing and the
+// system C libraries. This is the product owner's choice: a single binary beside the PBX.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "ccagentd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "amisim", targets: ["amisim"]),
+        .library(name: "AMI", targets: ["AMI"]),
+        .library(name: "AMISimulator", targets: ["AMISimulator"]),
+    ],
+    targets: [
+        .target(name: "SystemSupport", swiftSettings: strict),
+        .target(name: "AMI", dependencies: ["SystemSupport"], swiftSettings: strict),
+        .target(name: "AMISimulator", dependencies: ["AMI", "SystemSupport"], swiftSettings: strict),
+        .executableTarget(name: "amisim", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),
+        .executableTarget(
+            name: "AMIDecoderBenchmark", dependencies: ["AMI"], path: "Benchmarks/AMIDecoderBenchmark",
+            swiftSettings: strict),
+        .testTarget(name: "SystemSupportTests", dependencies: ["SystemSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "AMITests", dependencies: ["AMI", "AMISimulator", "SystemSupport"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "AMISimulatorTests", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

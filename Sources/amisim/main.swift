@@ -1,0 +1,1 @@
+print("amisim: not yet")
