@@ -1,0 +1,68 @@
+import Synchronization
+import Testing
+@testable import AMI
+import SystemSupport
+
+/// Collects a connection's event stream so tests can wait for what they expect.
+final class EventRecorder: Sendable {
+    private let storage = Mutex<[AMIConnectionEvent]>([])
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    init(_ connection: AMIConnection) {
+        let stream = connection.events
+        let handle = Task { [self] in
+            for await event in stream { storage.withLock { $0.append(event) } }
+        }
+        task.withLock { $0 = handle }
+    }
+
+    var all: [AMIConnectionEvent] { storage.withLock { $0 } }
+
+    var states: [AMIConnectionState] {
+        all.compactMap { if case .stateChanged(let state) = $0 { state } else { nil } }
+    }
+
+    var plainEvents: [AMIMessage] {
+        all.compactMap { if case .event(let message) = $0 { message } else { nil } }
+    }
+
+    /// Waits until `condition` holds over the recorded events, or fails the test after `timeout`.
+    @discardableResult
+    func wait(
+        for what: String, timeout: Duration = .seconds(5), sourceLocation: SourceLocation = #_sourceLocation,
+        _ condition: ([AMIConnectionEvent]) -> Bool
+    ) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if condition(all) { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        Issue.record("timed out waiting for \(what); saw \(all.count) events: \(states)", sourceLocation: sourceLocation)
+        return false
+    }
+
+    @discardableResult
+    func waitForLogins(_ count: Int, timeout: Duration = .seconds(5), sourceLocation: SourceLocation = #_sourceLocation) async -> Bool {
+        await wait(for: "\(count) login(s)", timeout: timeout, sourceLocation: sourceLocation) { events in
+            events.filter { $0 == .stateChanged(.loggedIn) }.count >= count
+        }
+    }
+}
+
+/// Fast timings for tests: reconnects in tens of milliseconds.
+func testConfiguration(port: Int, secret: String = "s3cret") -> AMIConnectionConfiguration {
+    AMIConnectionConfiguration(
+        host: "127.0.0.1", port: port, username: "ccagentd", secret: secret,
+        pingInterval: .milliseconds(100), pingTimeout: .milliseconds(300), actionTimeout: .seconds(3),
+        connectTimeout: .seconds(1), loginTimeout: .seconds(2),
+        backoff: Backoff(initial: .milliseconds(20), maximum: .milliseconds(200)))
+}
+
+/// `send` as a `Result`, for `async let`.
+func result(of connection: AMIConnection, _ action: AMIAction, timeout: Duration? = nil) async -> Result<AMIResponse, AMIError> {
+    do {
+        return .success(try await connection.send(action, timeout: timeout))
+    } catch {
+        return .failure(error)
+    }
+}
