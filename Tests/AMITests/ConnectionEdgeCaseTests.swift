@@ -252,4 +252,40 @@ import SystemSupport
         await #expect(throws: AMIError.notConnected) { try await connection.send(AMIAction("Ping")) }
         await connection.shutdown()
     }
+
+    @Test(arguments: [("::1", "::1"), ("127.0.0.1", "localhost")])
+    func connectsOverIPv6AndByName(listenOn: String, connectTo: String) async throws {
+        let server = try FakeAsterisk(host: listenOn, script: FakeAsterisk.standard())
+        defer { server.stop() }
+        var configuration = testConfiguration(port: server.port)
+        configuration.host = connectTo
+        let connection = try AMIConnection(configuration: configuration, logger: .disabled)
+        let recorder = EventRecorder(connection)
+        connection.start()
+        await recorder.waitForLogins(1)
+        await connection.shutdown()
+    }
+
+    /// The reader never waits on the consumer: with 50,000 events unread in the stream, a Ping
+    /// is still answered.
+    @Test func aSlowConsumerNeverStallsTheReader() async throws {
+        let flood = (0..<50_000).flatMap { i in
+            FakeAsterisk.frame([("Event", "Newstate"), ("Channel", "PJSIP/101-\(i)"), ("ChannelState", "6")])
+        }
+        let server = try FakeAsterisk(script: FakeAsterisk.standard { action, _ in
+            action["Action"] == "Flood" ? FakeAsterisk.frame([("Response", "Success"), ("ActionID", action.actionID ?? "")]) + flood : []
+        })
+        defer { server.stop() }
+        var configuration = testConfiguration(port: server.port)
+        configuration.pingTimeout = .seconds(10)  // a debug build decodes slowly; this is not about keepalive
+        let connection = try AMIConnection(configuration: configuration, logger: .disabled)
+        // Nobody reads `connection.events` in this test.
+        connection.start()
+        let deadline = ContinuousClock.now + .seconds(5)
+        while connection.state != .loggedIn, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        _ = try await connection.send(AMIAction("Flood"))
+        let pong = try await connection.send(AMIAction("Ping"), timeout: .seconds(5))
+        #expect(pong.message["Ping"] == "Pong")
+        await connection.shutdown()
+    }
 }

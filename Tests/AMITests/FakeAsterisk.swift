@@ -15,8 +15,8 @@ final class FakeAsterisk: Sendable {
     private let script: Script
     private let state = Mutex<(clients: [Int32], accepted: Int, received: [AMIMessage], banner: Bool)>(([], 0, [], true))
 
-    init(sendsBanner: Bool = true, script: @escaping Script) throws {
-        guard let address = try SocketAddress.resolve(host: "127.0.0.1", port: 0).first else { throw AMIError.notConnected }
+    init(host: String = "127.0.0.1", sendsBanner: Bool = true, script: @escaping Script) throws {
+        guard let address = try SocketAddress.resolve(host: host, port: 0).first else { throw AMIError.notConnected }
         listenFD = try Socket.listen(on: address)
         port = try Socket.localAddress(listenFD).port
         self.script = script
