@@ -19,11 +19,15 @@ let package = Package(
     targets: [
         .target(name: "SystemSupport", swiftSettings: strict),
         .target(name: "AMI", dependencies: ["SystemSupport"], swiftSettings: strict),
+        .target(name: "AgentCore", swiftSettings: strict),
+        .target(name: "Config", dependencies: ["AgentCore"], swiftSettings: strict),
         .target(name: "AMISimulator", dependencies: ["AMI", "SystemSupport"], swiftSettings: strict),
         .executableTarget(name: "amisim", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),
         .executableTarget(
             name: "AMIDecoderBenchmark", dependencies: ["AMI"], path: "Benchmarks/AMIDecoderBenchmark",
             swiftSettings: strict),
+        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore"], swiftSettings: strict),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "AgentCore"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "SystemSupportTests", dependencies: ["SystemSupport"], swiftSettings: strict),
         .testTarget(
             name: "AMITests", dependencies: ["AMI", "AMISimulator", "SystemSupport"],
