@@ -1,1 +1,2 @@
-print("amisim: not yet")
+// A thin main: everything lives in AMISimulator; see AmisimCommand.
+AmisimCommand.run()

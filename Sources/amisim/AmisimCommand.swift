@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AMISimulator
+import Dispatch
+import Foundation
+import SystemSupport
+
+enum AmisimCommand {
+    static func run() -> Never {
+        let arguments: AmisimArguments
+        do {
+            arguments = try AmisimArguments.parse(Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            fail("Error: \(error.message)\n\(AmisimArguments.usage)\n", code: 64)
+        }
+        if arguments.help {
+            FileHandle.standardOutput.write(Data((AmisimArguments.helpText + "\n").utf8))
+            exit(0)
+        }
+        guard let level = LogLevel(name: arguments.logLevel) else {
+            fail("Error: unknown log level '\(arguments.logLevel)'\n\(AmisimArguments.usage)\n", code: 64)
+        }
+        var configuration = SimulatorConfiguration.standard
+        if let path = arguments.configPath {
+            do {
+                configuration = try SimulatorConfiguration.load(path: path)
+            } catch {
+                fail("Error: \(error)\n", code: 78)
+            }
+        }
+        let logger = Logger(level: level, sink: StandardErrorLogSink())
+        let simulator: AMISimulator
+        let port: Int
+        do {
+            simulator = try AMISimulator(configuration: configuration, logger: logger)
+            port = try simulator.start(host: arguments.host, port: arguments.port)
+        } catch {
+            fail("Error: cannot listen on \(arguments.host):\(arguments.port): \(error)\n", code: 69)
+        }
+        FileHandle.standardOutput.write(Data("amisim listening on \(arguments.host):\(port)\n".utf8))
+
+        var sources: [any DispatchSourceSignal] = []
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { @Sendable in
+                logger.notice("amisim.stopping", [("signal", String(signalNumber))])
+                simulator.stop()
+                exit(0)
+            }
+            source.resume()
+            sources.append(source)
+        }
+        withExtendedLifetime(sources) { dispatchMain() }
+    }
+
+    private static func fail(_ message: String, code: Int32) -> Never {
+        FileHandle.standardError.write(Data(message.utf8))
+        exit(code)
+    }
+}
