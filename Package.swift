@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "amisim", targets: ["amisim"]),
+        .executable(name: "ccagentd", targets: ["ccagentd"]),
         .library(name: "AMI", targets: ["AMI"]),
         .library(name: "AMISimulator", targets: ["AMISimulator"]),
     ],
@@ -22,6 +23,7 @@ let package = Package(
         .target(name: "AgentCore", swiftSettings: strict),
         .target(name: "Config", dependencies: ["AgentCore"], swiftSettings: strict),
         .target(name: "AMISimulator", dependencies: ["AMI", "SystemSupport"], swiftSettings: strict),
+        .executableTarget(name: "ccagentd", dependencies: ["Config", "AgentCore"], swiftSettings: strict),
         .executableTarget(name: "amisim", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),
         .executableTarget(
             name: "AMIDecoderBenchmark", dependencies: ["AMI"], path: "Benchmarks/AMIDecoderBenchmark",

@@ -1,0 +1,78 @@
+import Foundation
+
+/// Why a file could not be read, in words for the admin.
+public struct FileReadFailure: Error, Sendable, Equatable {
+    public var reason: String
+    public init(reason: String) { self.reason = reason }
+}
+
+/// Where the reader gets file contents from: the disk in the daemon, a dictionary in tests.
+public protocol ConfigFileReader: Sendable {
+    func contents(of path: String) throws(FileReadFailure) -> [UInt8]
+}
+
+/// Reads files from the file system.
+public struct DiskFileReader: ConfigFileReader {
+    /// Config files larger than this are refused: an INI file for a call center is a few KiB.
+    public var maximumSize: Int
+
+    public init(maximumSize: Int = 16 << 20) { self.maximumSize = maximumSize }
+
+    public func contents(of path: String) throws(FileReadFailure) -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw FileReadFailure(reason: "no such file")
+        }
+        if isDirectory.boolValue { throw FileReadFailure(reason: "is a directory") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw FileReadFailure(reason: "permission denied") }
+        defer { try? handle.close() }
+        do {
+            let data = try handle.read(upToCount: maximumSize + 1) ?? Data()
+            if data.count > maximumSize { throw FileReadFailure(reason: "larger than \(maximumSize) bytes") }
+            return Array(data)
+        } catch let failure as FileReadFailure {
+            throw failure
+        } catch {
+            throw FileReadFailure(reason: "\(error)")
+        }
+    }
+}
+
+/// Files held in memory, keyed by path: for tests and for `check-config` of text on stdin.
+public struct InMemoryFileReader: ConfigFileReader {
+    public var files: [String: String]
+
+    public init(_ files: [String: String]) { self.files = files }
+
+    public func contents(of path: String) throws(FileReadFailure) -> [UInt8] {
+        guard let text = files[path] else { throw FileReadFailure(reason: "no such file") }
+        return Array(text.utf8)
+    }
+}
+
+/// Lexical path handling for `#include`: relative to the directory of the including file.
+enum ConfigPath {
+    static func resolve(_ path: String, relativeTo includingFile: String) -> String {
+        if path.hasPrefix("/") { return normalize(path) }
+        guard let slash = includingFile.lastIndex(of: "/") else { return normalize(path) }
+        return normalize(String(includingFile[...slash]) + path)
+    }
+
+    /// Removes `.` components, empty components and `dir/..` pairs, without touching the disk.
+    static func normalize(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+                continue
+            }
+            if part == "..", absolute { continue }
+            parts.append(part)
+        }
+        let joined = parts.joined(separator: "/")
+        if absolute { return "/" + joined }
+        return joined.isEmpty ? "." : joined
+    }
+}
