@@ -402,9 +402,10 @@ extension AMIConnection {
             let now = ContinuousClock.now
             var restarted = false
             if let uptime, let last = lastBoot {
-                // Asterisk's uptime should have grown by the time elapsed since; less means it restarted.
+                // Lower than last time, or lower than it should have grown to since (its grain is
+                // one second), means Asterisk restarted meanwhile.
                 let expected = last.uptime + Int((now - last.at).milliseconds / 1000)
-                restarted = uptime + 2 < expected
+                restarted = uptime < last.uptime || uptime + 1 < expected
             }
             if let uptime { lastBoot = (uptime, now) }
             logger.info("ami.fully_booted", [("uptime_s", uptime.map(String.init) ?? "?"), ("restarted", String(restarted))])
