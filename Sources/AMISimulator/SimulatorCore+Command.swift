@@ -148,19 +148,17 @@ extension SimulatorCore {
         let rest = Array(words.dropFirst())
         switch verb {
         case "drop":
-            loop.execute { [self] in self.dropAllConnections() }
+            afterReply { $0.dropAllConnections() }
             return ["Dropping \(sessions.count) connections"]
         case "stall":
             guard let mode = rest.first, ["on", "off"].contains(mode) else { return Self.simUsage }
             // The reply goes out first; then nothing more is read or written.
-            loop.execute { [self] in self.setStalled(mode == "on") }
+            afterReply { $0.setStalled(mode == "on") }
             return ["Stall \(mode)"]
         case "restart":
             let seconds = rest.first.flatMap(Double.init) ?? 1
             let keep = rest.contains("keep") ? true : nil
-            loop.execute { [self] in
-                self.restart(downtime: .milliseconds(Int64(seconds * 1000)), keepDynamicMembers: keep)
-            }
+            afterReply { $0.restart(downtime: .milliseconds(Int64(seconds * 1000)), keepDynamicMembers: keep) }
             return ["Restarting, back in \(seconds) s"]
         case "fail":
             guard let actionName = rest.first, rest.count >= 2 else { return Self.simUsage }
@@ -192,6 +190,12 @@ extension SimulatorCore {
         default:
             return Self.simUsage
         }
+    }
+
+    /// Runs `work` once the reply now being built has been written: two hops, because the
+    /// reply's flush is queued after this command returns.
+    private func afterReply(_ work: @escaping @Sendable (SimulatorCore) -> Void) {
+        loop.execute { [self] in self.loop.execute { [self] in work(self) } }
     }
 
     private func simCall(_ words: [String]) -> [String] {

@@ -63,11 +63,11 @@ extension SimulatorCore {
             guard case .waiting = call.phase, call.retryTimer == nil else { continue }
             let busy = Set(channels.compactMap(\.phone))
             let free = queue.members.filter { $0.available && !busy.contains($0.interface) }
-            let ranked = free.sorted {
-                ($0.penalty, $0.interface == call.lastTried ? 1 : 0, $0.lastCall)
-                    < ($1.penalty, $1.interface == call.lastTried ? 1 : 0, $1.lastCall)
+            let ranked = free.enumerated().sorted {
+                ($0.element.penalty, $0.element.interface == call.lastTried ? 1 : 0, $0.element.lastCall, $0.offset)
+                    < ($1.element.penalty, $1.element.interface == call.lastTried ? 1 : 0, $1.element.lastCall, $1.offset)
             }
-            guard let member = ranked.first else { return }
+            guard let member = ranked.first?.element else { return }
             ring(call, member, in: queue)
         }
     }
@@ -209,8 +209,8 @@ extension SimulatorCore {
             hangupChannel(caller, cause: cause)
             bridgeLeave(connection.leg.primary, remaining: 0)
             hangupChannel(connection.leg.primary, refresh: false)
-            connection.leg.secondary.map { hangupChannel($0, refresh: false) }
             if let queue { finishMember(connection, queue: queue) }
+            connection.leg.secondary.map { hangupChannel($0, refresh: false) }
         case .finished:
             emitPendingCompletes(call)
             hangupChannel(caller, cause: cause)
