@@ -3,6 +3,7 @@ enum Suggestion {
     /// The candidate closest to `word` by edit distance (case-insensitive, a swap of two
     /// neighbouring letters counts as one edit), if it is close enough to be a likely typo:
     /// at most 1 edit for words up to 3 letters, 2 up to 8, 3 beyond. Ties go to the earlier candidate.
+    /// Failing that, the first candidate that starts with `word` (3 letters or more).
     static func closest(to word: String, among candidates: [String]) -> String? {
         let target = Array(word.lowercased().unicodeScalars)
         let allowed = target.count <= 3 ? 1 : target.count <= 8 ? 2 : 3
@@ -12,7 +13,11 @@ enum Suggestion {
             guard distance <= allowed else { continue }
             if best == nil || distance < best?.distance ?? Int.max { best = (candidate, distance) }
         }
-        return best?.candidate
+        if let best { return best.candidate }
+        // An abbreviation: `warn` for `warning`, `sup` for `support`.
+        guard target.count >= 3 else { return nil }
+        let lowered = word.lowercased()
+        return candidates.first { $0.lowercased().hasPrefix(lowered) && $0 != word }
     }
 
     /// Optimal string alignment distance: insertions, deletions, substitutions and adjacent

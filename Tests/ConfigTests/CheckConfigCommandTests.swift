@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+/// Runs the built `ccagentd` executable, which sits beside the test bundle's resources in the
+/// build directory (`.build/<triple>/debug/ccagentd`).
+@Suite("ccagentd command line")
+struct CheckConfigCommandTests {
+    static var executable: URL? {
+        guard let resources = Bundle.module.resourceURL else { return nil }
+        var directory = resources
+        // Linux: <build>/ccagentd_ConfigTests.resources; macOS: <build>/ccagentd_ConfigTests.bundle/Contents/Resources.
+        for _ in 0..<4 {
+            directory = directory.deletingLastPathComponent()
+            let candidate = directory.appendingPathComponent("ccagentd")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return nil
+    }
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    func run(_ arguments: [String]) throws -> Run {
+        let executable = try #require(Self.executable, "build the ccagentd product first")
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func checkConfigOfTheSampleSummarisesAndExitsZero() throws {
+        let path = repositoryRoot.appendingPathComponent("Config/ccagentd.conf").path
+        let result = try run(["check-config", path])
+        #expect(result.status == 0)
+        #expect(result.stderr == "")
+        #expect(result.stdout.hasPrefix("\(path): OK\n"))
+        #expect(result.stdout.contains("statuses:   7 (5 built-in, 2 custom: break, paperwork)"))
+        #expect(result.stdout.contains("users:      6"))
+        #expect(result.stdout.contains("groups:     2: team-a, team-b"))
+    }
+
+    @Test func checkConfigOfABadFilePrintsTheErrorsAndExitsOne() throws {
+        let path = try #require(Fixture.directory).appendingPathComponent("bad.conf").path
+        let result = try run(["check-config", path])
+        #expect(result.status == 1)
+        #expect(result.stdout == "")
+        #expect(result.stderr == """
+            \(path):9: [break] timeout_goto: unknown status "brake"; did you mean "break"?
+            \(path): 1 error
+
+            """)
+    }
+
+    @Test func checkConfigOfAMissingFileExitsOne() throws {
+        let result = try run(["check-config", "/nonexistent/ccagentd.conf"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(#"cannot read "/nonexistent/ccagentd.conf": no such file"#))
+    }
+
+    @Test(arguments: [["--bogus"], ["check-config"], ["check-config", "a.conf", "b.conf"], ["stray"], ["--config"], []])
+    func misuseExitsTwoWithUsage(arguments: [String]) throws {
+        let result = try run(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("Error: "))
+        #expect(result.stderr.contains("USAGE: ccagentd"))
+    }
+
+    @Test func versionAndHelp() throws {
+        #expect(try run(["--version"]).stdout == "ccagentd 0.1.0\n")
+        let help = try run(["--help"])
+        #expect(help.status == 0)
+        for heading in ["OVERVIEW:", "USAGE:", "OPTIONS:", "SUBCOMMANDS:", "check-config"] { #expect(help.stdout.contains(heading)) }
+        #expect(try run(["check-config", "--help"]).stdout.contains("USAGE: ccagentd check-config <file>"))
+    }
+
+    @Test func runningTheDaemonIsNotImplementedYetButTheConfigIsChecked() throws {
+        let sample = try run(["--config", repositoryRoot.appendingPathComponent("Config/ccagentd.conf").path])
+        #expect(sample.status == 1)
+        #expect(sample.stderr == "ccagentd: running the daemon is not implemented yet\n")
+        let bad = try run(["--config", try #require(Fixture.directory).appendingPathComponent("bad.conf").path])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("unknown status \"brake\""))
+    }
+}
