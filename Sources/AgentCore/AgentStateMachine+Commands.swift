@@ -110,7 +110,7 @@ extension AgentStateMachine {
         if stays, members[state.interface] != nil {
             lingering[state.interface] = agent
         } else {
-            converge(state.interface, to: [:], effects: &effects)
+            converge(state.interface, to: [], effects: &effects)
         }
         if state.isVirtual {
             effects.append(.dbDel(family: configuration.remote.followmeFamily, key: state.extensionID.rawValue))

@@ -8,9 +8,11 @@ extension AgentStateMachine {
 
         var desired: [Interface: [QueueName: Member]] = [:]
         for state in agents.values {
-            desired[state.interface, default: [:]].merge(desiredMembers(for: state)) { first, _ in first }
+            for member in desiredMembers(for: state) { desired[state.interface, default: [:]][member.queue] = member }
         }
-        for (interface, _) in lingering { desired[interface] = members[interface] ?? [:] }
+        for (interface, _) in lingering {
+            for member in members[interface] ?? [] { desired[interface, default: [:]][member.queue] = member }
+        }
 
         var actual: [Interface: [QueueName: AsteriskSnapshot.Member]] = [:]
         for member in snapshot.members { actual[member.interface, default: [:]][member.queue] = member }
@@ -36,7 +38,7 @@ extension AgentStateMachine {
         where member.isDynamic && managed.contains(member.interface) && desired[member.interface]?[member.queue] == nil {
             effects.append(.queueRemove(queue: member.queue, interface: member.interface))
         }
-        members = desired.filter { !$0.value.isEmpty }
+        members = desired.filter { !$0.value.isEmpty }.mapValues { $0.values.sorted { $0.queue < $1.queue } }
 
         reconcileCalls(snapshot.channels, at: now, effects: &effects)
         return Outcome(effects: effects)

@@ -33,15 +33,15 @@ extension AgentStateMachine {
         for (interface, agent) in lingering.sorted(by: { $0.key < $1.key }) {
             if let user = new.users[agent], user.active {
                 members[interface].map { current in
-                    let wanted = members(for: user, interface: interface, stateInterface: current.values.first?.stateInterface, status: new.loginStatus, force: true)
+                    let wanted = members(for: user, interface: interface, stateInterface: current.first?.stateInterface, status: new.loginStatus, force: true)
                     converge(interface, to: wanted, effects: &effects)
                 }
             } else {
                 lingering[interface] = nil
-                converge(interface, to: [:], effects: &effects)
+                converge(interface, to: [], effects: &effects)
             }
         }
-        earliestDeadline = deadlines.values.min()
+        deadlineHeap.compact(deadlines)
         return Outcome(effects: effects)
     }
 
@@ -60,7 +60,7 @@ extension AgentStateMachine {
         }
         let stateInterface = state.isVirtual ? nil : (definition.stateInterface ?? interface)
         if interface != state.interface || stateInterface != state.stateInterface {
-            converge(state.interface, to: [:], effects: &effects)
+            converge(state.interface, to: [], effects: &effects)
             remove(agent)
             state.interface = interface
             state.stateInterface = stateInterface

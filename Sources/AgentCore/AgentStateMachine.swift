@@ -8,8 +8,8 @@ public struct AgentStateMachine: Sendable {
     public internal(set) var configuration: CoreConfiguration
     /// Logged-in agents.
     public internal(set) var agents: [AgentID: AgentState] = [:]
-    /// What the core has put into Asterisk, by member interface.
-    public internal(set) var members: [Interface: [QueueName: Member]] = [:]
+    /// What the core has put into Asterisk, by member interface; each list sorted by queue.
+    public internal(set) var members: [Interface: [Member]] = [:]
     /// Interfaces left in their queues by a logout with `stay_in_queues_on_logout`, and whose.
     public internal(set) var lingering: [Interface: AgentID] = [:]
 
@@ -19,11 +19,12 @@ public struct AgentStateMachine: Sendable {
     var callOwners: [String: AgentID] = [:]
     var statusCounts: [StatusID: Int] = [:]
     var deadlines: [AgentID: Timestamp] = [:]
-    var earliestDeadline: Timestamp?
+    var deadlineHeap = DeadlineHeap()
     var pendingOriginates: Set<AgentID> = []
-    /// Per user: queue → penalty of every queue its skills name (the lowest penalty wins when
-    /// two skills share a queue).
-    var userQueues: [AgentID: [QueueName: Int]] = [:]
+    /// Per user: every queue its skills name with its penalty (the lowest wins when two skills
+    /// share a queue), sorted by queue. Sorted lists keep the membership diff a merge: no
+    /// hashing, no sorting on the hot path.
+    var userQueues: [AgentID: [(queue: QueueName, penalty: Int)]] = [:]
 
     public init(configuration: CoreConfiguration) {
         self.configuration = configuration
@@ -36,7 +37,8 @@ public struct AgentStateMachine: Sendable {
         self.init(configuration: configuration)
         for state in saved.sorted(by: { $0.agent < $1.agent }) where configuration.users[state.agent] != nil {
             insert(state)
-            members[state.interface] = desiredMembers(for: state).nilIfEmpty
+            let desired = desiredMembers(for: state)
+            members[state.interface] = desired.isEmpty ? nil : desired
         }
         for (interface, agent) in lingering {
             guard agents[agent] == nil, let user = configuration.users[agent] else { continue }
@@ -58,18 +60,14 @@ public struct AgentStateMachine: Sendable {
 
     /// The queues (with penalties) the agent's current status implies: what the core keeps
     /// Asterisk at.
-    public func desiredMembers(for state: AgentState) -> [QueueName: Member] {
-        guard let user = configuration.users[state.agent] else { return [:] }
+    public func desiredMembers(for state: AgentState) -> [Member] {
+        guard let user = configuration.users[state.agent] else { return [] }
         return members(for: user, interface: state.interface, stateInterface: state.stateInterface, status: state.membershipStatus)
     }
 
-    func members(for user: UserDefinition, interface: Interface, stateInterface: Interface?, status: StatusID, force: Bool = false) -> [QueueName: Member] {
-        guard force || configuration.statuses[status]?.activatesSkills == true else { return [:] }
-        var result: [QueueName: Member] = [:]
-        for (queue, penalty) in userQueues[user.login] ?? [:] {
-            result[queue] = Member(queue: queue, interface: interface, penalty: penalty, memberName: user.name, stateInterface: stateInterface)
-        }
-        return result
+    func members(for user: UserDefinition, interface: Interface, stateInterface: Interface?, status: StatusID, force: Bool = false) -> [Member] {
+        guard force || configuration.statuses[status]?.activatesSkills == true, let queues = userQueues[user.login] else { return [] }
+        return queues.map { Member(queue: $0.queue, interface: interface, penalty: $0.penalty, memberName: user.name, stateInterface: stateInterface) }
     }
 
     // MARK: Bookkeeping shared by the rules
@@ -83,7 +81,7 @@ public struct AgentStateMachine: Sendable {
                     queues[queue] = min(queues[queue] ?? Int.max, assignment.penalty)
                 }
             }
-            userQueues[id] = queues
+            userQueues[id] = queues.map { (queue: $0.key, penalty: $0.value) }.sorted { $0.queue < $1.queue }
         }
     }
 
@@ -111,8 +109,10 @@ public struct AgentStateMachine: Sendable {
     mutating func updateDeadline(of state: AgentState) {
         if let timeout = configuration.statuses[state.status]?.timeout, configuration.statuses[state.status]?.timeoutGoto != nil {
             let deadline = state.since + timeout
-            deadlines[state.agent] = deadline
-            if earliestDeadline.map({ deadline < $0 }) ?? true { earliestDeadline = deadline }
+            if deadlines[state.agent] != deadline {
+                deadlines[state.agent] = deadline
+                deadlineHeap.push(deadline, state.agent)
+            }
         } else {
             deadlines[state.agent] = nil
         }
@@ -141,26 +141,35 @@ public struct AgentStateMachine: Sendable {
     }
 
     /// Sends only what changes `interface`'s membership from what the core believes to `desired`.
-    mutating func converge(_ interface: Interface, to desired: [QueueName: Member], effects: inout [Effect]) {
-        let current = members[interface] ?? [:]
-        if current == desired { return }
-        for queue in current.keys.sorted() where desired[queue] == nil {
-            effects.append(.queueRemove(queue: queue, interface: interface))
-        }
-        for queue in desired.keys.sorted() {
-            guard let wanted = desired[queue] else { continue }
-            if let existing = current[queue] {
-                if existing.stateInterface != wanted.stateInterface {
-                    effects.append(.queueRemove(queue: queue, interface: interface))
-                    effects.append(.queueAdd(wanted))
-                } else if existing.penalty != wanted.penalty {
-                    effects.append(.queuePenalty(queue: queue, interface: interface, penalty: wanted.penalty))
-                }
+    /// Both lists are sorted by queue: a merge walk.
+    mutating func converge(_ interface: Interface, to desired: [Member], effects: inout [Effect]) {
+        let current = members[interface] ?? []
+        if current.isEmpty, desired.isEmpty { return }
+        var removes: [Effect] = []
+        var changes: [Effect] = []
+        var i = 0, j = 0
+        while i < current.count || j < desired.count {
+            if j == desired.count || (i < current.count && current[i].queue < desired[j].queue) {
+                removes.append(.queueRemove(queue: current[i].queue, interface: interface))
+                i += 1
+            } else if i == current.count || desired[j].queue < current[i].queue {
+                changes.append(.queueAdd(desired[j]))
+                j += 1
             } else {
-                effects.append(.queueAdd(wanted))
+                let (existing, wanted) = (current[i], desired[j])
+                if existing.stateInterface != wanted.stateInterface {
+                    changes.append(.queueRemove(queue: wanted.queue, interface: interface))
+                    changes.append(.queueAdd(wanted))
+                } else if existing.penalty != wanted.penalty {
+                    changes.append(.queuePenalty(queue: wanted.queue, interface: interface, penalty: wanted.penalty))
+                }
+                i += 1
+                j += 1
             }
         }
-        members[interface] = desired.nilIfEmpty
+        effects += removes
+        effects += changes
+        members[interface] = desired.isEmpty ? nil : desired
     }
 
     /// `virtual` stands in for `connected` for agents on a virtual extension, and the reverse.
@@ -178,8 +187,4 @@ public struct AgentStateMachine: Sendable {
         }
         return raw
     }
-}
-
-extension Dictionary {
-    var nilIfEmpty: Self? { isEmpty ? nil : self }
 }

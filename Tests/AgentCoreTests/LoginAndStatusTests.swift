@@ -60,7 +60,7 @@ import Testing
         _ = core.handle(.login(TestCenter.stay, extension: "104"), by: .user(TestCenter.stay), at: TestCenter.t0)
         let stays = core.handle(.logout(TestCenter.stay), by: .user(TestCenter.stay), at: TestCenter.at(5))
         #expect(stays.queueEffects.isEmpty)
-        #expect(core.members["PJSIP/104"]?["sales"]?.penalty == 3)
+        #expect(core.members["PJSIP/104"]?.first { $0.queue == "sales" }?.penalty == 3)
         // The next agent at that phone takes it over with its own queues.
         let next = core.handle(.login(TestCenter.dana, extension: "104"), by: .user(TestCenter.dana), at: TestCenter.at(6))
         #expect(next.queueEffects == [
