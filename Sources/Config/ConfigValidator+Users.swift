@@ -144,6 +144,15 @@ extension ConfigValidator {
                 }
             }
             validateRemote(section, &user, extensions: extensions, known: extensionNames, holders: &virtualHolders)
+            // Skills may be empty (an agent can be parked outside every queue), but an agent with
+            // nowhere to log in is a mistake. Only when none of the keys is there and no key is
+            // misspelled, to avoid piling a second error onto the first.
+            let hasUnknownKeys = section.entries.contains { !SectionType.user.keys.contains($0.key) }
+            if user.isAgent, user.active, !hasUnknownKeys, ["extension", "extensions", "virtual_extension"].allSatisfy({ section.last($0) == nil }) {
+                errors.append(error(
+                    .missingKey("extension", reason: "an agent (ccuser = yes) needs somewhere to log in: extension, extensions or virtual_extension; or set ccuser = no"),
+                    section))
+            }
             users[login] = user
         }
         return users

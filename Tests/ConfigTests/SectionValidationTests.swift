@@ -41,8 +41,8 @@ struct SectionValidationTests {
     }
 
     @Test func aMistakeInATemplateIsReportedOnceAtTheTemplateLine() {
-        let text = "[t](!)\ntype = user\nrole = boss\n[a](t)\n[b](t)\n"
-        #expect(errors(text).map(\.description) == [#"ccagentd.conf:7: [a] role: "boss" is not agent or supervisor or admin"#])
+        let text = "[t](!)\ntype = user\nccuser = no\nrole = boss\n[a](t)\n[b](t)\n"
+        #expect(errors(text).map(\.description) == [#"ccagentd.conf:8: [a] role: "boss" is not agent or supervisor or admin"#])
     }
 
     @Test func theAMISectionIsRequiredWithUsernameAndSecret() {
@@ -120,10 +120,11 @@ struct SectionValidationTests {
             type = skil
             [dana]
             type = user
+            ccuser = no
             password = secret
             """
         let found = errors(text)
-        #expect(found.compactMap(\.line) == [8, 9, 11, 14])
+        #expect(found.compactMap(\.line) == [8, 9, 11, 15])
         #expect(found.map(\.key) == ["timeout_goto", "color", "type", "password"])
     }
 

@@ -30,8 +30,13 @@ let peopleBase = baseConfig + """
     [boss@example.com]
     type = user
     role = supervisor
+    ccuser = no
     [lead@example.com]
     type = user
+    ccuser = no
+    [u](!)                       ; a user who can log in somewhere
+    type = user
+    extensions = 105
 
     """
 
@@ -79,20 +84,20 @@ struct UserValidationTests {
     }
 
     @Test func unknownSkillSuggests() {
-        let text = "[dana]\ntype = user\nskills = sales, supprot:2\n"
+        let text = "[dana](u)\nskills = sales, supprot:2\n"
         #expect(check(text) == [#"ccagentd.conf:\#(at("skills", text)): [dana] skills: unknown skill "supprot"; did you mean "support"?"#])
     }
 
     @Test(arguments: ["sales:1001", "sales:-1", "sales:high", "sales:"])
     func penaltyIsAWholeNumberUpTo1000(item: String) {
-        let text = "[dana]\ntype = user\nskills = \(item)\n"
+        let text = "[dana](u)\nskills = \(item)\n"
         #expect(check(text) == [
             #"ccagentd.conf:\#(at("skills", text)): [dana] skills: "\#(item)" is not skill:penalty with a penalty from 0 to 1000 (lower rings first)"#
         ])
     }
 
     @Test func aSkillListedTwiceIsAnError() {
-        let text = "[dana]\ntype = user\nskills = sales:1\nskills = sales:2\n"
+        let text = "[dana](u)\nskills = sales:1\nskills = sales:2\n"
         #expect(check(text) == [#"ccagentd.conf:\#(at("sales:2", text)): [dana] skills: skill "sales" is listed twice"#])
     }
 
@@ -125,17 +130,17 @@ struct UserValidationTests {
     }
 
     @Test func unknownPersonalExtensionSuggests() {
-        let text = "[dana]\ntype = user\nextension = 1010\n"
+        let text = "[dana](u)\nextension = 1010\n"
         #expect(check(text) == [#"ccagentd.conf:\#(at("extension =", text)): [dana] extension: unknown extension "1010"; did you mean "101"?"#])
     }
 
     @Test func anExtensionHeldByTwoUsersAsPersonalIsAnError() {
-        let text = "[dana]\ntype = user\nextension = 101\n[eli]\ntype = user\nextension = 101 ; second\n"
+        let text = "[dana](u)\nextension = 101\n[eli]\ntype = user\nextension = 101 ; second\n"
         #expect(check(text) == [#"ccagentd.conf:\#(at("; second", text)): [eli] extension: extension "101" is already the personal extension of "dana""#])
     }
 
     @Test func aVirtualExtensionCannotBePersonal() {
-        let text = "[dana]\ntype = user\nextension = 901\n"
+        let text = "[dana](u)\nextension = 901\n"
         #expect(check(text) == [#"ccagentd.conf:\#(at("extension =", text)): [dana] extension: "901" is a virtual extension; give it with virtual_extension"#])
     }
 
@@ -145,19 +150,19 @@ struct UserValidationTests {
     }
 
     @Test func aRangeWithNoExtensionIsAnError() {
-        let text = "[dana]\ntype = user\nextensions = 200-299\n"
-        #expect(check(text) == ["ccagentd.conf:\(at("extensions", text)): [dana] extensions: no extension is defined in the range 200-299"])
+        let text = "[dana](u)\nextensions = 200-299\n"
+        #expect(check(text) == ["ccagentd.conf:\(at("200-299", text)): [dana] extensions: no extension is defined in the range 200-299"])
     }
 
     @Test func anUnknownSingleExtensionIsAnError() {
-        let text = "[dana]\ntype = user\nextensions = 101, 103\n"
-        #expect(check(text) == [#"ccagentd.conf:\#(at("extensions", text)): [dana] extensions: unknown extension "103"; did you mean "101"?"#])
+        let text = "[dana](u)\nextensions = 101, 103\n"
+        #expect(check(text) == [#"ccagentd.conf:\#(at("101, 103", text)): [dana] extensions: unknown extension "103"; did you mean "101"?"#])
     }
 
     @Test func aVirtualExtensionIsNotSharedThroughExtensions() {
-        let text = "[dana]\ntype = user\nextensions = 901\n"
+        let text = "[dana](u)\nextensions = 901\n"
         #expect(check(text) == [
-            #"ccagentd.conf:\#(at("extensions", text)): [dana] extensions: "901" is a virtual extension: only its holder uses it, through virtual_extension"#
+            #"ccagentd.conf:\#(at("extensions = 901", text)): [dana] extensions: "901" is a virtual extension: only its holder uses it, through virtual_extension"#
         ])
     }
 
@@ -168,8 +173,7 @@ struct UserValidationTests {
             remote = yes
             mobile = +972501234567
             virtual_extension = 901
-            [eli]
-            type = user
+            [eli](u)
             remote = yes
             mobile = 0501234567
             virtual_extension = 901 ; taken
@@ -180,14 +184,14 @@ struct UserValidationTests {
     }
 
     @Test func virtualExtensionMustBeVirtual() {
-        let text = "[dana]\ntype = user\nremote = yes\nmobile = +972501234567\nvirtual_extension = 102\n"
+        let text = "[dana](u)\nremote = yes\nmobile = +972501234567\nvirtual_extension = 102\n"
         #expect(check(text) == [
             #"ccagentd.conf:\#(at("virtual_extension", text)): [dana] virtual_extension: extension "102" is not virtual; set virtual = yes in [102]"#
         ])
     }
 
     @Test func virtualExtensionNeedsMobileAndRemote() {
-        let text = "[dana]\ntype = user\nvirtual_extension = 902\n"
+        let text = "[dana](u)\nvirtual_extension = 902\n"
         let line = at("virtual_extension", text)
         #expect(check(text) == [
             "ccagentd.conf:\(line): [dana] virtual_extension: missing mobile: calls to a virtual extension follow the agent's mobile",
@@ -196,7 +200,7 @@ struct UserValidationTests {
     }
 
     @Test func remoteNeedsAVirtualExtension() {
-        let text = "[dana]\ntype = user\nremote = yes\nmobile = +972501234567\n"
+        let text = "[dana](u)\nremote = yes\nmobile = +972501234567\n"
         #expect(check(text) == [
             "ccagentd.conf:\(at("remote", text)): [dana] remote: missing virtual_extension: a remote agent takes calls on its mobile through its own virtual extension"
         ])
@@ -204,13 +208,13 @@ struct UserValidationTests {
 
     @Test(arguments: [("+972 50-123-4567", "+972501234567"), ("0501234567", "0501234567"), ("(03) 555.1234", "035551234"), ("+123456", "+123456")])
     func mobileNumbersAreNormalised(value: String, expected: String) {
-        let text = "[dana]\ntype = user\nmobile = \(value)\n"
+        let text = "[dana](u)\nmobile = \(value)\n"
         #expect(loaded(text, base: peopleBase)?.core.users["dana"]?.mobile == expected)
     }
 
     @Test(arguments: ["12345", "+1234567890123456", "050-CALL-ME", "+972+501234567", "tel:0501234567"])
     func mobileMustBeDialable(value: String) {
-        let text = "[dana]\ntype = user\nmobile = \(value)\n"
+        let text = "[dana](u)\nmobile = \(value)\n"
         #expect(check(text) == [
             #"ccagentd.conf:\#(at("mobile", text)): [dana] mobile: "\#(value)" is not a dialable mobile number; write an optional + then 6 to 15 digits (spaces and dashes are ignored), e.g. +972501234567"#
         ])
@@ -224,13 +228,13 @@ struct UserValidationTests {
         "$1$saltsalt$qjXMvbEw8oaL.CzflDugX/",
     ])
     func passwordHashesAreAccepted(password: String) {
-        let text = "[dana]\ntype = user\npassword = \(password)\n"
+        let text = "[dana](u)\npassword = \(password)\n"
         #expect(loaded(text, base: peopleBase)?.core.users["dana"]?.passwordHash == password)
     }
 
     @Test(arguments: ["hunter2", "$6$", "$6$salt$short", "$9$salt$abcdefghijklmnopqrstuvwxyz", "$6$salt$has spaces in the hash part"])
     func clearPasswordsAreRefusedWithoutBeingRepeated(password: String) {
-        let text = "[dana]\ntype = user\npassword = \(password)\n"
+        let text = "[dana](u)\npassword = \(password)\n"
         let found = check(text)
         #expect(found == [
             "ccagentd.conf:\(at("password", text)): [dana] password: not a crypt(3) hash; never write a password in clear. Make a hash with `openssl passwd -6` or `mkpasswd -m sha-512` and paste it here"
@@ -239,31 +243,50 @@ struct UserValidationTests {
     }
 
     @Test func supervisorsMustBeKnownUsers() {
-        let text = "[dana]\ntype = user\nsupervisors = bos@example.com\n"
+        let text = "[dana](u)\nsupervisors = bos@example.com\n"
         #expect(check(text) == [
             #"ccagentd.conf:\#(at("supervisors", text)): [dana] supervisors: unknown user "bos@example.com"; did you mean "boss@example.com"?"#
         ])
     }
 
     @Test func supervisorsMustHaveASupervisorRole() {
-        let text = "[dana]\ntype = user\nsupervisors = boss@example.com, lead@example.com\n"
+        let text = "[dana](u)\nsupervisors = boss@example.com, lead@example.com\n"
         #expect(check(text) == [
             #"ccagentd.conf:\#(at("supervisors", text)): [dana] supervisors: "lead@example.com" has role = agent; supervisors must have role = supervisor or admin"#
         ])
     }
 
     @Test func nobodySupervisesThemselves() {
-        let text = "[chief]\ntype = user\nrole = admin\nsupervisors = chief\n"
+        let text = "[chief](u)\nrole = admin\nsupervisors = chief\n"
         #expect(check(text) == ["ccagentd.conf:\(at("supervisors", text)): [chief] supervisors: a user cannot be their own supervisor"])
     }
 
     @Test func roleIsAgentSupervisorOrAdmin() {
-        let text = "[dana]\ntype = user\nrole = manager\n"
+        let text = "[dana](u)\nrole = manager\n"
         #expect(check(text) == [#"ccagentd.conf:\#(at("manager", text)): [dana] role: "manager" is not agent or supervisor or admin"#])
     }
 
     @Test func userDefaults() {
-        let user = loaded("[dana]\ntype = user\n", base: peopleBase)?.core.users["dana"]
-        #expect(user == UserDefinition(login: "dana", name: "dana"))
+        let user = loaded("[dana](u)\n", base: peopleBase)?.core.users["dana"]
+        #expect(user == UserDefinition(login: "dana", name: "dana", extensions: ["105"]))
+    }
+}
+
+@Suite("Validation: agents need an extension")
+struct AgentExtensionTests {
+    @Test func anAgentWithNowhereToLogInIsAnError() {
+        let text = "[dana]\ntype = user\nskills = sales\n"
+        #expect(errors(text, base: peopleBase).map(\.description) == [
+            "ccagentd.conf:\(line(of: "[dana]", in: text, base: peopleBase)): [dana] missing extension: an agent (ccuser = yes) needs somewhere to log in: extension, extensions or virtual_extension; or set ccuser = no"
+        ])
+    }
+
+    @Test(arguments: ["ccuser = no", "active = no", "extension = 101", "extensions = 101-102"])
+    func butNotWhenItIsNotAnActiveAgentOrHasOne(line: String) {
+        #expect(errors("[dana]\ntype = user\n\(line)\n", base: peopleBase).isEmpty)
+    }
+
+    @Test func skillsMayBeEmpty() {
+        #expect(loaded("[dana]\ntype = user\nextension = 101\n", base: peopleBase)?.core.users["dana"]?.skills == [])
     }
 }
