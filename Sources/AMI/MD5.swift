@@ -82,6 +82,9 @@ public enum MD5 {
         return out
     }
 
+    /// The hex digest of a string's UTF-8 bytes: what `Login` sends as `Key`.
+    public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
+
     public static func hex(_ message: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []

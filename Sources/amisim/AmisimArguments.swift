@@ -5,8 +5,9 @@ struct AmisimArguments {
     var port = 5038
     var logLevel = "info"
     var help = false
+    var demo = false
 
-    static let usage = "USAGE: amisim [--config FILE] [--host HOST] [--port PORT] [--log-level LEVEL]"
+    static let usage = "USAGE: amisim [--config FILE] [--host HOST] [--port PORT] [--log-level LEVEL] [--demo]"
 
     static let helpText = """
         OVERVIEW: A simulated Asterisk: an AMI server with queues, channels and calls, for tests and demos.
@@ -20,6 +21,8 @@ struct AmisimArguments {
           --host HOST         The address to listen on (default 127.0.0.1).
           --port PORT         The port to listen on; 0 picks a free one (default 5038).
           --log-level LEVEL   trace, debug, info, notice, warning, error (default info). Logs go to stderr.
+          --demo              Run a short scripted AMI session against the simulator (on a free port
+                              unless --port is given), print what happens, and exit.
           -h, --help          Show this help.
 
         When ready it prints one line to stdout: `amisim listening on HOST:PORT`.
@@ -52,6 +55,7 @@ struct AmisimArguments {
                 }
                 parsed.port = port
             case "--log-level": parsed.logLevel = try value(argument)
+            case "--demo": parsed.demo = true
             default: throw UsageError(message: "unknown argument '\(argument)'")
             }
             index += 1

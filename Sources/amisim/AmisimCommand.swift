@@ -8,7 +8,7 @@ import SystemSupport
 
 enum AmisimCommand {
     static func run() -> Never {
-        let arguments: AmisimArguments
+        var arguments: AmisimArguments
         do {
             arguments = try AmisimArguments.parse(Array(CommandLine.arguments.dropFirst()))
         } catch {
@@ -22,6 +22,14 @@ enum AmisimCommand {
             fail("Error: unknown log level '\(arguments.logLevel)'\n\(AmisimArguments.usage)\n", code: 64)
         }
         var configuration = SimulatorConfiguration.standard
+        if arguments.demo {
+            // Calls short enough to watch; a free port unless one was asked for.
+            configuration.timings.ringTime = .milliseconds(400)
+            configuration.timings.talkTime = .milliseconds(1200)
+            configuration.timings.pstnRingTime = .milliseconds(400)
+            configuration.timings.pstnTalkTime = .milliseconds(1200)
+            if !CommandLine.arguments.contains("--port") { arguments.port = 0 }
+        }
         if let path = arguments.configPath {
             do {
                 configuration = try SimulatorConfiguration.load(path: path)
@@ -39,6 +47,14 @@ enum AmisimCommand {
             fail("Error: cannot listen on \(arguments.host):\(arguments.port): \(error)\n", code: 69)
         }
         FileHandle.standardOutput.write(Data("amisim listening on \(arguments.host):\(port)\n".utf8))
+        if arguments.demo {
+            Task { @Sendable in
+                let code = await AmisimDemo.run(simulator: simulator, port: port)
+                simulator.stop()
+                exit(code)
+            }
+            dispatchMain()
+        }
 
         var sources: [any DispatchSourceSignal] = []
         for signalNumber in [SIGINT, SIGTERM] {
