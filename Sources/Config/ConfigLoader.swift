@@ -180,7 +180,7 @@ struct ConfigValidator {
     mutating func string(_ section: INISection, _ key: String) -> (value: String, entry: INIEntry)? {
         guard let entry = section.last(key) else { return nil }
         guard !entry.value.isEmpty else {
-            errors.append(error(.invalidValue("", expected: "empty"), section, entry))
+            errors.append(error(.notAllowed("no value after =; give one or remove the line"), section, entry))
             return nil
         }
         return (entry.value, entry)

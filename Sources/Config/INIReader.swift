@@ -201,6 +201,20 @@ public struct INIReader: Sendable {
 
     static func string(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
 
+    /// A line to quote in a syntax error, without what follows `password` or `secret`: a line
+    /// like `password: hunter2` must not end up in a log.
+    static func redacted(_ line: ArraySlice<UInt8>) -> String {
+        let text = string(line)
+        let lowered = text.lowercased()
+        for word in ["password", "secret"] {
+            if let range = lowered.range(of: word) {
+                let end = text.index(text.startIndex, offsetBy: lowered.distance(from: lowered.startIndex, to: range.upperBound))
+                return text[..<end] + " …"
+            }
+        }
+        return text
+    }
+
     private func parseLine(_ line: ArraySlice<UInt8>, at location: SourceLocation, stack: [String], into stream: inout TokenStream) {
         guard let first = line.first else { return }
         switch first {
@@ -208,7 +222,7 @@ public struct INIReader: Sendable {
             parseDirective(line, at: location, stack: stack, into: &stream)
         case UInt8(ascii: "["):
             guard let close = line.firstIndex(of: UInt8(ascii: "]")) else {
-                stream.errors.append(ConfigError(.syntax(Self.string(line)), at: location))
+                stream.errors.append(ConfigError(.syntax(Self.redacted(line)), at: location))
                 return
             }
             let name = Self.string(Self.trim(line[(line.startIndex + 1)..<close]))
@@ -216,20 +230,20 @@ public struct INIReader: Sendable {
             var options: [String] = []
             if !rest.isEmpty {
                 guard rest.first == UInt8(ascii: "("), rest.last == UInt8(ascii: ")"), rest.count >= 2 else {
-                    stream.errors.append(ConfigError(.syntax(Self.string(line)), at: location))
+                    stream.errors.append(ConfigError(.syntax(Self.redacted(line)), at: location))
                     return
                 }
                 options = rest.dropFirst().dropLast().split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
                     .map { Self.string(Self.trim($0)) }
             }
             if name.isEmpty {
-                stream.errors.append(ConfigError(.syntax(Self.string(line)), at: location))
+                stream.errors.append(ConfigError(.syntax(Self.redacted(line)), at: location))
                 return
             }
             stream.tokens.append(.header(name: name, options: options, location: location))
         default:
             guard let equals = line.firstIndex(of: UInt8(ascii: "=")) else {
-                stream.errors.append(ConfigError(.syntax(Self.string(line)), at: location))
+                stream.errors.append(ConfigError(.syntax(Self.redacted(line)), at: location))
                 return
             }
             let key = Self.string(Self.trim(line[..<equals]))
@@ -237,7 +251,7 @@ public struct INIReader: Sendable {
             if valueStart < line.endIndex, line[valueStart] == UInt8(ascii: ">") { valueStart += 1 }
             let value = Self.string(Self.trim(line[valueStart...]))
             if key.isEmpty {
-                stream.errors.append(ConfigError(.syntax(Self.string(line)), at: location))
+                stream.errors.append(ConfigError(.syntax(Self.redacted(line)), at: location))
                 return
             }
             stream.tokens.append(.entry(key: key, value: value, location: location))
@@ -260,7 +274,7 @@ public struct INIReader: Sendable {
             argument = Self.trim(argument.dropFirst().dropLast())
         }
         guard !argument.isEmpty else {
-            stream.errors.append(ConfigError(.syntax(Self.string(line)), at: location))
+            stream.errors.append(ConfigError(.syntax(Self.redacted(line)), at: location))
             return
         }
         let path = ConfigPath.resolve(Self.string(argument), relativeTo: location.file)

@@ -117,6 +117,14 @@ struct INIReaderTests {
         #expect(errors.first?.location == SourceLocation(file: "main.conf", line: line))
     }
 
+    @Test func syntaxErrorsDoNotQuoteSecrets() {
+        let (_, errors) = read(["main.conf": "[a]\npassword: hunter2\nSecret hunter3\n"])
+        #expect(errors.map(\.message) == [
+            #"cannot read "password …"; expected [section], key = value, a ; comment or #include"#,
+            #"cannot read "Secret …"; expected [section], key = value, a ; comment or #include"#,
+        ])
+    }
+
     @Test func includeIsRelativeToTheIncludingFile() {
         let files = [
             "etc/main.conf": "[a]\nx = 1\n#include \"conf.d/more.conf\"\ny = 3\n",

@@ -103,6 +103,12 @@ struct SectionValidationTests {
         #expect(errors(text, base: "").map(\.description) == [expected])
     }
 
+    @Test func anEmptyValueIsAnError() {
+        #expect(errors("[break]\ntype = status\nlabel =\n").map(\.description) == [
+            "ccagentd.conf:7: [break] label: no value after =; give one or remove the line"
+        ])
+    }
+
     @Test func aSecondAMISectionIsAnError() {
         #expect(errors("[other]\ntype = ami\nusername = u\nsecret = s\n").map(\.description) == [
             "ccagentd.conf:5: [other] a second type = ami section; the first is at ccagentd.conf:1"
