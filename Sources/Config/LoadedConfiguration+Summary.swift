@@ -8,13 +8,14 @@ extension LoadedConfiguration {
         let agents = core.users.values.filter(\.isAgent)
         let remote = agents.filter { $0.virtualExtension != nil }.count
         let supervisors = core.users.values.filter { $0.role >= .supervisor }.count
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
         func list<T: CustomStringConvertible>(_ items: [T]) -> String { items.isEmpty ? "" : ": " + items.map(\.description).joined(separator: ", ") }
         return [
             "statuses:   \(core.statuses.count) (\(StatusID.builtIns.count) built-in, \(custom.count) custom\(list(custom)))",
             "skills:     \(core.skills.count)\(list(core.skills.keys.sorted()))",
             "queues:     \(queues.count)\(list(queues.sorted()))",
             "extensions: \(core.extensions.count) (\(core.extensions.count - virtual) phones, \(virtual) virtual)",
-            "users:      \(core.users.count) (\(agents.count) agents, \(remote) remote; \(supervisors) supervisors or admins)",
+            "users:      \(core.users.count) (\(count(agents.count, "agent")), \(remote) remote; \(count(supervisors, "supervisor")) or admin)",
             "groups:     \(groups.count)\(list(groups.sorted()))",
         ]
     }
