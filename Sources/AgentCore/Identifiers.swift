@@ -1,18 +1,25 @@
 /// Small identifier types, so a queue name is never passed where an agent is expected.
-public struct AgentID: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
-    public let rawValue: String
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
+public protocol StringIdentifier: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+    var rawValue: String { get }
+    init(_ rawValue: String)
+}
+
+extension StringIdentifier {
+    public init(stringLiteral value: String) { self.init(value) }
     public var description: String { rawValue }
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
-public struct StatusID: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+/// An agent's login (its e-mail).
+public struct AgentID: StringIdentifier {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public var description: String { rawValue }
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// A status: one of the five built-ins or a custom one from the configuration.
+public struct StatusID: StringIdentifier {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
 
     public static let connected: StatusID = "connected"
     public static let virtual: StatusID = "virtual"
@@ -26,43 +33,32 @@ public struct StatusID: Hashable, Comparable, Sendable, CustomStringConvertible,
     public var isCall: Bool { self == .incomingCall || self == .outgoingCall }
 }
 
-public struct SkillID: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+/// A skill: a named set of queues.
+public struct SkillID: StringIdentifier {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public var description: String { rawValue }
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
-public struct QueueName: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+/// An Asterisk queue.
+public struct QueueName: StringIdentifier {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public var description: String { rawValue }
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
-public struct ExtensionID: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+/// An extension: a phone, or a virtual one.
+public struct ExtensionID: StringIdentifier {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public var description: String { rawValue }
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// An Asterisk interface: `PJSIP/101`, `Local/101@agents/n`, `Local/+972501234567@ccagentd-remote/n`.
-public struct Interface: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+public struct Interface: StringIdentifier {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public var description: String { rawValue }
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
-public struct GroupID: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+/// A group: agents in different groups do not see each other.
+public struct GroupID: StringIdentifier {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public var description: String { rawValue }
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
