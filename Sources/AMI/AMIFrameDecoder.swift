@@ -36,7 +36,8 @@ public struct AMIFrameDecoder: Sendable {
     ///   greeting with no blank line after it; false when reading actions (the simulator).
     public init(expectsBanner: Bool = true, maximumFrameSize: Int = AMIFrameDecoder.defaultMaximumFrameSize) {
         self.expectsBanner = expectsBanner
-        self.maximumFrameSize = max(64, maximumFrameSize)
+        // Header offsets inside a message are UInt32.
+        self.maximumFrameSize = min(max(64, maximumFrameSize), Int(UInt32.max))
         scratch.reserveCapacity(32)
     }
 
@@ -81,6 +82,11 @@ public struct AMIFrameDecoder: Sendable {
         readerIndex = end
         scannedUpTo = end
         defer { reclaim() }
+        // A frame that arrived whole is held to the same bound as one that arrived in pieces, so
+        // the outcome does not depend on how the stream was chunked.
+        guard end - frameStart <= maximumFrameSize else {
+            throw .frameTooLarge(limit: maximumFrameSize, offset: discarded + frameStart)
+        }
         return .message(try parse(frameStart..<end))
     }
 
@@ -207,8 +213,10 @@ public struct AMIFrameDecoder: Sendable {
                 var colon = lineStart
                 while colon < lineEnd, b[colon] != 0x3A { colon += 1 }
                 if colon == lineEnd { return lineStart }
+                // Asterisk writes exactly one space after the colon; more is part of the value
+                // (`Output:    Members:` keeps its indentation), and none is tolerated.
                 var valueStart = colon + 1
-                while valueStart < lineEnd, b[valueStart] == 0x20 || b[valueStart] == 0x09 { valueStart += 1 }
+                if valueStart < lineEnd, b[valueStart] == 0x20 { valueStart += 1 }
                 scratch.append(
                     AMIMessage.Field(
                         keyStart: UInt32(lineStart - base), keyEnd: UInt32(colon - base),
@@ -231,6 +239,7 @@ public struct AMIFrameDecoder: Sendable {
 
     private static let follows = Array("response: follows".utf8)
     private static let endCommand = Array("--END COMMAND--".utf8)
+    private static let legacyHeaderKeys: Set<String> = ["privilege", "actionid", "message"]
 
     private func startsWithFollows() -> Bool {
         guard buffer.count - readerIndex >= Self.follows.count else {
@@ -263,26 +272,37 @@ public struct AMIFrameDecoder: Sendable {
             try checkBound()
             return nil
         }
-        let text = String(decoding: buffer[readerIndex..<(markerEnd - Self.endCommand.count)], as: UTF8.self)
+        let frameStart = readerIndex
+        let bodyEnd = markerEnd - Self.endCommand.count
         readerIndex = end
         scannedUpTo = end
         defer { reclaim() }
+        guard end - frameStart <= maximumFrameSize else {
+            throw .frameTooLarge(limit: maximumFrameSize, offset: discarded + frameStart)
+        }
+        // Split on bytes: as a `String`, "\r\n" is one Character and would never match "\n".
         var headers: [(String, String)] = []
         var inHeaders = true
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if inHeaders, let colon = line.firstIndex(of: ":") {
-                let key = String(line[..<colon])
-                if headers.isEmpty || ["privilege", "actionid", "message"].contains(key.lowercased()) {
-                    headers.append((key, String(line[line.index(after: colon)...].drop(while: { $0 == " " }))))
+        var lineStart = frameStart
+        while lineStart < bodyEnd {
+            let lf = buffer[lineStart..<bodyEnd].firstIndex(of: 0x0A)
+            var lineEnd = lf ?? bodyEnd
+            let nextLine = lf.map { $0 + 1 } ?? bodyEnd
+            if lineEnd > lineStart, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            let line = buffer[lineStart..<lineEnd]
+            lineStart = nextLine
+            if inHeaders, let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+                let key = String(decoding: line[..<colon], as: UTF8.self)
+                if headers.isEmpty || Self.legacyHeaderKeys.contains(key.lowercased()) {
+                    var valueStart = colon + 1
+                    if valueStart < lineEnd, buffer[valueStart] == 0x20 { valueStart += 1 }
+                    headers.append((key, String(decoding: buffer[valueStart..<lineEnd], as: UTF8.self)))
                     continue
                 }
             }
             inHeaders = false
-            headers.append(("Output", String(line)))
+            headers.append(("Output", String(decoding: line, as: UTF8.self)))
         }
-        // The text ends with the line end before the marker; drop the empty piece it leaves.
-        if let last = headers.last, last.0 == "Output", last.1.isEmpty { headers.removeLast() }
         return .message(AMIMessage(headers))
     }
 }

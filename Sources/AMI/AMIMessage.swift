@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One AMI frame: an ordered list of `Key: Value` headers, keys repeatable (`ChanVariable`,
 /// `Output`), looked up case-insensitively.
 ///
@@ -109,19 +115,39 @@ public struct AMIMessage: Sendable, Hashable, CustomStringConvertible {
     // Equality is on headers, not on how the bytes were laid out (CRLF vs LF, spaces after ':').
     public static func == (a: AMIMessage, b: AMIMessage) -> Bool {
         guard a.fields.count == b.fields.count else { return false }
-        for (x, y) in zip(a.fields, b.fields) {
-            guard a.bytes[Int(x.keyStart)..<Int(x.keyEnd)].elementsEqual(b.bytes[Int(y.keyStart)..<Int(y.keyEnd)]),
-                a.bytes[Int(x.valueStart)..<Int(x.valueEnd)].elementsEqual(b.bytes[Int(y.valueStart)..<Int(y.valueEnd)])
-            else { return false }
+        return a.bytes.withUnsafeBufferPointer { x in
+            b.bytes.withUnsafeBufferPointer { y in
+                for i in a.fields.indices {
+                    let f = a.fields[i]
+                    let g = b.fields[i]
+                    guard Self.rangeEqual(x, f.keyStart, f.keyEnd, y, g.keyStart, g.keyEnd),
+                        Self.rangeEqual(x, f.valueStart, f.valueEnd, y, g.valueStart, g.valueEnd)
+                    else { return false }
+                }
+                return true
+            }
         }
-        return true
     }
 
     public func hash(into hasher: inout Hasher) {
-        for field in fields {
-            hasher.combine(bytes[Int(field.keyStart)..<Int(field.keyEnd)].count)
-            for byte in bytes[Int(field.valueStart)..<Int(field.valueEnd)] { hasher.combine(byte) }
+        hasher.combine(fields.count)
+        bytes.withUnsafeBytes { raw in
+            for field in fields {
+                hasher.combine(field.keyEnd - field.keyStart)
+                hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: raw[Int(field.valueStart)..<Int(field.valueEnd)]))
+            }
         }
+    }
+
+    @inline(__always)
+    private static func rangeEqual(
+        _ x: UnsafeBufferPointer<UInt8>, _ xStart: UInt32, _ xEnd: UInt32,
+        _ y: UnsafeBufferPointer<UInt8>, _ yStart: UInt32, _ yEnd: UInt32
+    ) -> Bool {
+        let count = Int(xEnd - xStart)
+        guard count == Int(yEnd - yStart) else { return false }
+        guard count > 0, let xBase = x.baseAddress, let yBase = y.baseAddress else { return true }
+        return memcmp(xBase + Int(xStart), yBase + Int(yStart), count) == 0
     }
 
     // MARK: Byte helpers
