@@ -22,6 +22,8 @@ let package = Package(
         .target(name: "AMI", dependencies: ["SystemSupport"], swiftSettings: strict),
         .target(name: "AgentCore", swiftSettings: strict),
         .target(name: "Config", dependencies: ["AgentCore"], swiftSettings: strict),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "Store", dependencies: ["CSQLite", "AgentCore"], swiftSettings: strict),
         .target(name: "AMISimulator", dependencies: ["AMI", "SystemSupport"], swiftSettings: strict),
         .executableTarget(name: "ccagentd", dependencies: ["Config", "AgentCore"], swiftSettings: strict),
         .executableTarget(name: "amisim", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),
@@ -37,6 +39,10 @@ let package = Package(
         .testTarget(
             name: "AMITests", dependencies: ["AMI", "AMISimulator", "SystemSupport"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
+        .executableTarget(
+            name: "StoreCrashHelper", dependencies: ["Store", "AgentCore"], path: "Tests/StoreCrashHelper",
+            swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "AgentCore", "StoreCrashHelper"], swiftSettings: strict),
         .testTarget(name: "AMISimulatorTests", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

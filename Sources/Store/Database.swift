@@ -1,0 +1,152 @@
+import CSQLite
+import Foundation
+
+/// One SQLite connection. Not `Sendable`: it lives inside the daemon's actor, whose serial
+/// executor is the only thread that touches it.
+public final class Database {
+    public let path: String
+    let handle: OpaquePointer
+    /// Prepared once, reused for every change: the hot path never parses SQL again.
+    private var cache: [String: Statement] = [:]
+    private var inTransaction = false
+
+    /// Opens (creating the file and its directory when missing) and sets the connection up:
+    /// WAL, `synchronous = FULL`, a busy timeout, foreign keys, then a quick integrity check,
+    /// so a bad file is a clear error at start and not a crash mid-run.
+    public static func open(path: String, busyTimeout: Duration = .seconds(5)) throws(StoreError) -> Database {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw .openFailed(path: path, code: SQLITE_CANTOPEN, message: "cannot create the directory \(directory)")
+            }
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw .openFailed(path: path, code: SQLITE_CANTOPEN, message: "it is a directory")
+        }
+        var connection: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let code = sqlite3_open_v2(path, &connection, flags, nil)
+        guard code == SQLITE_OK, let connection else {
+            let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(connection)
+            throw .openFailed(path: path, code: code, message: message)
+        }
+        let database = Database(path: path, handle: connection)
+        do {
+            try database.configure(busyTimeout: busyTimeout)
+        } catch {
+            throw database.classify(error)
+        }
+        return database
+    }
+
+    private init(path: String, handle: OpaquePointer) {
+        self.path = path
+        self.handle = handle
+    }
+
+    deinit {
+        cache.removeAll()  // statements finalize before the connection closes
+        sqlite3_close_v2(handle)
+    }
+
+    private func configure(busyTimeout: Duration) throws(StoreError) {
+        let (seconds, attoseconds) = busyTimeout.components
+        sqlite3_busy_timeout(handle, Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000))
+        // The first read of the file: garbage fails here with SQLITE_NOTADB.
+        let mode = try pragma("journal_mode = WAL") ?? ""
+        guard mode.lowercased() == "wal" else { throw .walUnavailable(path: path, mode: mode) }
+        // In WAL mode NORMAL may lose the last commits on power loss (the WAL is synced only at
+        // checkpoints). The product promises no committed change is ever lost, so FULL: every
+        // commit is fsynced before it returns. Status changes are few; the cost is acceptable.
+        try execute("PRAGMA synchronous = FULL")
+        try execute("PRAGMA foreign_keys = ON")
+        // quick_check is O(size) but skips index cross-checks: enough to refuse a damaged file at
+        // start, cheap enough for a store of agent statuses.
+        let check = try pragma("quick_check") ?? ""
+        guard check == "ok" else { throw .corrupt(path: path, message: check) }
+    }
+
+    /// Turns a failure during open into the error a person expects: corruption, or "cannot open".
+    private func classify(_ error: StoreError) -> StoreError {
+        guard case .sql(_, let code, let message) = error else { return error }
+        switch code & 0xFF {
+        case SQLITE_NOTADB, SQLITE_CORRUPT: return .corrupt(path: path, message: message)
+        default: return .openFailed(path: path, code: code, message: message)
+        }
+    }
+
+    // MARK: Statements
+
+    /// The cached prepared statement for `sql`.
+    public func statement(_ sql: String) throws(StoreError) -> Statement {
+        if let cached = cache[sql] { return cached }
+        let statement = try Statement(database: handle, sql: sql)
+        cache[sql] = statement
+        return statement
+    }
+
+    /// Runs one statement that returns no rows.
+    public func execute(_ sql: String, _ values: [SQLValue] = []) throws(StoreError) {
+        try statement(sql).run(values)
+    }
+
+    /// Runs several `;`-separated statements without values (migrations).
+    public func executeScript(_ sql: String) throws(StoreError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &message)
+        if code != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(message)
+            throw .sql(sql: sql, code: code, message: text)
+        }
+    }
+
+    /// Runs a query and maps each row.
+    public func query<T>(
+        _ sql: String, _ values: [SQLValue] = [], row: (Statement) throws(StoreError) -> T
+    ) throws(StoreError) -> [T] {
+        let statement = try statement(sql)
+        try statement.reset(binding: values)
+        var rows: [T] = []
+        while try statement.step() { rows.append(try row(statement)) }
+        try statement.reset(binding: [])
+        return rows
+    }
+
+    /// A pragma's first result column as text, if it returns one.
+    public func pragma(_ body: String) throws(StoreError) -> String? {
+        let statement = try Statement(database: handle, sql: "PRAGMA \(body)")
+        guard try statement.step() else { return nil }
+        return statement.text(0)
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    // MARK: Transactions
+
+    /// Runs `body` in one transaction: all of it is committed, or none. IMMEDIATE takes the write
+    /// lock at once, so a busy database fails here (after the busy timeout), not halfway through.
+    public func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        precondition(!inTransaction, "nested transaction")
+        try execute("BEGIN IMMEDIATE")
+        inTransaction = true
+        defer { inTransaction = false }
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            // A failed COMMIT may already have rolled back; ignore "no transaction is active".
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+}
+
+@available(*, unavailable)
+extension Database: Sendable {}
