@@ -176,6 +176,13 @@ public struct AMIFrameDecoder: Sendable {
 
     // MARK: The banner
 
+    /// The first index of `byte` in `from..<to`, or `to`.
+    @inline(__always)
+    static func index(of byte: UInt8, in b: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int {
+        guard from < to, let base = b.baseAddress, let found = memchr(base + from, Int32(byte), to - from) else { return to }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+
     private static let bannerPrefix = Array("Asterisk Call Manager/".utf8)
 
     private mutating func banner() throws(AMIError) -> AMIFrame? {
@@ -205,13 +212,12 @@ public struct AMIFrameDecoder: Sendable {
         let malformedAt: Int? = buffer.withUnsafeBufferPointer { b in
             var lineStart = range.lowerBound
             while lineStart < range.upperBound {
-                var lineEnd = lineStart
-                while b[lineEnd] != 0x0A { lineEnd += 1 }  // the frame ends with a LF, so this stops
+                // memchr is vectorised: values are long, keys short, so both searches use it.
+                var lineEnd = Self.index(of: 0x0A, in: b, from: lineStart, to: range.upperBound)
                 let next = lineEnd + 1
                 if lineEnd > lineStart, b[lineEnd - 1] == 0x0D { lineEnd -= 1 }
                 if lineEnd == lineStart { break }  // the closing blank line
-                var colon = lineStart
-                while colon < lineEnd, b[colon] != 0x3A { colon += 1 }
+                let colon = Self.index(of: 0x3A, in: b, from: lineStart, to: lineEnd)
                 if colon == lineEnd { return lineStart }
                 // Asterisk writes exactly one space after the colon; more is part of the value
                 // (`Output:    Members:` keeps its indentation), and none is tolerated.
@@ -232,7 +238,15 @@ public struct AMIFrameDecoder: Sendable {
             throw .malformedLine(offset: discarded + bad, line: line)
         }
         let bytes = Array(buffer[range])
-        return AMIMessage(bytes: bytes, fields: Array(scratch))
+        // The message takes the scratch storage itself, no copy. When it is gone by the next frame
+        // (the hot path) the storage is reused; when it is kept, `removeAll` above allocates anew.
+        let fields = scratch
+        if scratch.capacity > 64 {
+            // One very long frame must not make every later message carry its capacity.
+            scratch = []
+            scratch.reserveCapacity(32)
+        }
+        return AMIMessage(bytes: bytes, fields: fields)
     }
 
     // MARK: Legacy `Response: Follows` … `--END COMMAND--`
