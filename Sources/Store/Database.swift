@@ -117,7 +117,8 @@ public final class Database {
         return rows
     }
 
-    /// A pragma's first result column as text, if it returns one.
+    /// A pragma's first result column as text, if it returns one. `body` is pasted into the SQL:
+    /// constant text from our code only, never a value from outside.
     public func pragma(_ body: String) throws(StoreError) -> String? {
         let statement = try Statement(database: handle, sql: "PRAGMA \(body)")
         guard try statement.step() else { return nil }
