@@ -264,7 +264,7 @@ if options.iterations == 0 {
     print("no iterations run")
     exit(0)
 }
-let header = "\(pad("parser", 22)) \(pad("runs", 5)) \(pad("best events/s", 14)) \(pad("median events/s", 16)) \(pad("best MB/s", 10)) \(pad("median MB/s", 12))"
+let header = "\(pad("parser", 22)) \(pad("runs", 5)) \(pad("best events/s", 14)) \(pad("median events/s", 16)) \(pad("best MiB/s", 10)) \(pad("median MiB/s", 12))"
 print(header)
 func row(_ name: String, _ runs: [Run]) {
     guard let b = best(runs), let m = median(runs) else { return }
