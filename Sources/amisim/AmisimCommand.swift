@@ -8,6 +8,7 @@ import SystemSupport
 
 enum AmisimCommand {
     static func run() -> Never {
+        Signals.block([SIGINT, SIGTERM])
         var arguments: AmisimArguments
         do {
             arguments = try AmisimArguments.parse(Array(CommandLine.arguments.dropFirst()))
@@ -46,6 +47,12 @@ enum AmisimCommand {
         } catch {
             fail("Error: cannot listen on \(arguments.host):\(arguments.port): \(error)\n", code: 69)
         }
+
+        Signals.handle([SIGINT, SIGTERM]) { signalNumber in
+            logger.notice("amisim.stopping", [("signal", String(signalNumber))])
+            simulator.stop()
+            exit(0)
+        }
         FileHandle.standardOutput.write(Data("amisim listening on \(arguments.host):\(port)\n".utf8))
         if arguments.demo {
             Task { @Sendable in
@@ -53,22 +60,16 @@ enum AmisimCommand {
                 simulator.stop()
                 exit(code)
             }
-            dispatchMain()
+            parkMainThread()
         }
+        parkMainThread()
+    }
 
-        var sources: [any DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { @Sendable in
-                logger.notice("amisim.stopping", [("signal", String(signalNumber))])
-                simulator.stop()
-                exit(0)
-            }
-            source.resume()
-            sources.append(source)
-        }
-        withExtendedLifetime(sources) { dispatchMain() }
+    /// Not `dispatchMain()`: on Linux it waits in `sigsuspend` with every signal unblocked, so a
+    /// SIGTERM would kill the process there instead of reaching the signal thread.
+    private static func parkMainThread() -> Never {
+        let forever = DispatchSemaphore(value: 0)
+        while true { forever.wait() }
     }
 
     private static func fail(_ message: String, code: Int32) -> Never {

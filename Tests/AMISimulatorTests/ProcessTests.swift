@@ -36,7 +36,14 @@ import Testing
         let client = try TestClient(port: port)
         #expect(client.login("ccagentd", "change-me")?["Message"] == "Authentication accepted")
         process.terminate()
-        process.waitUntilExit()
+        // Never hang the suite on a process that ignores SIGTERM: wait a while, then kill it.
+        let exitDeadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < exitDeadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            Issue.record("amisim did not stop within 10 s of SIGTERM")
+            return
+        }
         #expect(process.terminationStatus == 0)
     }
 

@@ -53,8 +53,8 @@ final class EventRecorder: Sendable {
 func testConfiguration(port: Int, secret: String = "s3cret") -> AMIConnectionConfiguration {
     AMIConnectionConfiguration(
         host: "127.0.0.1", port: port, username: "ccagentd", secret: secret,
-        pingInterval: .milliseconds(100), pingTimeout: .milliseconds(300), actionTimeout: .seconds(3),
-        connectTimeout: .seconds(1), loginTimeout: .seconds(2),
+        pingInterval: .milliseconds(100), pingTimeout: .milliseconds(500), actionTimeout: .seconds(5),
+        connectTimeout: .seconds(2), loginTimeout: .seconds(5),
         backoff: Backoff(initial: .milliseconds(20), maximum: .milliseconds(200)))
 }
 
