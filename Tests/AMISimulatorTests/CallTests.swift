@@ -2,6 +2,7 @@ import AMI
 import AMISimulator
 import Testing
 
+extension SimulatorTests {
 @Suite struct CallTests {
     static let flowEvents: Set<String> = [
         "Newchannel", "QueueCallerJoin", "AgentCalled", "DialBegin", "DialEnd", "QueueCallerLeave", "AgentConnect",
@@ -199,4 +200,5 @@ import Testing
         client.send(action: "Redirect", id: "redirect-nochan", [("Channel", "Local/nope@nowhere-00000000;1"), ("Context", "inbound"), ("Exten", "5001")])
         #expect(client.response("redirect-nochan")?["Message"] == "Channel does not exist: Local/nope@nowhere-00000000;1")
     }
+}
 }

@@ -6,6 +6,7 @@ import AMISimulator
 import Foundation
 import Testing
 
+extension SimulatorTests {
 @Suite struct ControlTests {
     @Test func dropClosesEveryConnection() throws {
         let live = try LiveSimulator()
@@ -140,4 +141,5 @@ import Testing
         let actions = live.simulator.receivedActions().map { $0.action["Action"] ?? "" }
         #expect(actions == ["Login", "Ping"])
     }
+}
 }

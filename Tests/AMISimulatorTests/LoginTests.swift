@@ -2,6 +2,7 @@ import AMI
 import AMISimulator
 import Testing
 
+extension SimulatorTests {
 @Suite struct LoginTests {
     @Test func bannerThenLoginGivesFullyBootedAndSuccessfulAuth() throws {
         let live = try LiveSimulator()
@@ -102,4 +103,5 @@ import Testing
         }
         #expect(!replies.contains { $0["Event"] == "FullyBooted" || $0["Event"] == "SuccessfulAuth" })
     }
+}
 }

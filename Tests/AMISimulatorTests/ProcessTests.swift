@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+extension SimulatorTests {
 @Suite struct ProcessTests {
     /// The built `amisim` sits next to the test bundle in the build products directory.
     private static var binary: URL? {
@@ -59,4 +60,5 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 64)
     }
+}
 }

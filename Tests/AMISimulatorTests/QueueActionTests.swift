@@ -2,6 +2,7 @@ import AMI
 import AMISimulator
 import Testing
 
+extension SimulatorTests {
 @Suite struct QueueActionTests {
     /// Replays transcript 04 and expects the same responses, the same member events in the same
     /// order, and the same fields in them.
@@ -119,4 +120,5 @@ import Testing
         #expect(events.contains { $0.name == "QueueCallerAbandon" })
         #expect(live.simulator.waitingCallers(in: "support-private") == 0)
     }
+}
 }

@@ -3,6 +3,7 @@ import AMISimulator
 import Testing
 
 /// Transcripts replayed action by action: the same responses for the same ActionIDs.
+extension SimulatorTests {
 @Suite struct ReplayTests {
     private func replay(_ name: String, on live: LiveSimulator) throws -> [AMIMessage] {
         let client = try live.client()
@@ -134,4 +135,5 @@ import Testing
         #expect(config.queues.map(\.name) == ["sales", "support-private", "support-business"])
         #expect(config.users.contains { $0.username == "ccagentd" })
     }
+}
 }

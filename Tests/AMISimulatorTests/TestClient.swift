@@ -56,7 +56,7 @@ final class TestClient {
     }
 
     /// The next frame, or nil on timeout or end of stream.
-    func nextFrame(timeout: Duration = .seconds(3)) -> AMIFrame? {
+    func nextFrame(timeout: Duration = .seconds(10)) -> AMIFrame? {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while true {
             if let frame = try? decoder.next() { return frame }
@@ -77,7 +77,7 @@ final class TestClient {
     }
 
     /// The next message; the banner is remembered on the way.
-    func next(timeout: Duration = .seconds(3)) -> AMIMessage? {
+    func next(timeout: Duration = .seconds(10)) -> AMIMessage? {
         while let frame = nextFrame(timeout: timeout) {
             switch frame {
             case .banner(let version): banner = version
@@ -88,7 +88,7 @@ final class TestClient {
     }
 
     /// Messages up to and including the first that matches; nil on timeout.
-    func collect(timeout: Duration = .seconds(3), until done: (AMIMessage) -> Bool) -> [AMIMessage]? {
+    func collect(timeout: Duration = .seconds(10), until done: (AMIMessage) -> Bool) -> [AMIMessage]? {
         var messages: [AMIMessage] = []
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while ContinuousClock.now < deadline {
@@ -100,17 +100,17 @@ final class TestClient {
     }
 
     /// Reads until the response with this ActionID; returns it (events on the way are dropped).
-    func response(_ id: String, timeout: Duration = .seconds(3)) -> AMIMessage? {
+    func response(_ id: String, timeout: Duration = .seconds(10)) -> AMIMessage? {
         collect(timeout: timeout) { $0.kind == .response && $0.actionID == id }?.last
     }
 
     /// Reads until the event named `name`.
-    func event(_ name: String, timeout: Duration = .seconds(3)) -> AMIMessage? {
+    func event(_ name: String, timeout: Duration = .seconds(10)) -> AMIMessage? {
         collect(timeout: timeout) { $0.kind == .event && $0["Event"] == name }?.last
     }
 
     /// True when the server closes the connection within `timeout`.
-    func waitForClose(timeout: Duration = .seconds(3)) -> Bool {
+    func waitForClose(timeout: Duration = .seconds(10)) -> Bool {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while !closed && ContinuousClock.now < deadline {
             _ = nextFrame(timeout: ContinuousClock.now.duration(to: deadline))

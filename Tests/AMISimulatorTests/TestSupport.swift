@@ -1,3 +1,4 @@
+import Testing
 import AMI
 import AMISimulator
 import Foundation
@@ -18,6 +19,9 @@ struct LiveSimulator {
         configuration.timings.pstnTalkTime = .milliseconds(200)
         configuration.timings.queueTimeout = .milliseconds(250)
         configuration.timings.retryTime = .milliseconds(50)
+        // A blocking test client on a loaded two-core machine can miss Asterisk's 100 ms write
+        // timeout; only the slow-client test wants it.
+        configuration.writeTimeout = .seconds(10)
         adjust(&configuration)
         logs = MemoryLogSink()
         simulator = try AMISimulator(configuration: configuration, logger: Logger(level: .debug, sink: logs))
@@ -70,3 +74,8 @@ func eventually(timeout: Duration = .seconds(3), _ condition: () -> Bool) -> Boo
     }
     return condition()
 }
+
+/// Every suite of this target runs one test at a time: their clients block on sockets, and
+/// blocking tests running side by side would take every thread of the cooperative pool (two on
+/// a two-core machine) from the async tests of other targets.
+@Suite(.serialized) enum SimulatorTests {}

@@ -9,13 +9,20 @@ import SystemSupport
     func simulator(authFailureDelay: Duration = .milliseconds(20)) throws -> (AMISimulator, Int) {
         var configuration = SimulatorConfiguration.standard
         configuration.authFailureDelay = authFailureDelay
+        // Asterisk drops a client that does not read for 100 ms; a parallel test run on two
+        // cores can pause our reader that long. These tests are not about slow clients.
+        configuration.writeTimeout = .seconds(10)
         let simulator = try AMISimulator(configuration: configuration)
         let port = try simulator.start(host: "127.0.0.1", port: 0)
         return (simulator, port)
     }
 
-    func connect(_ port: Int, secret: String = "change-me") throws -> (AMIConnection, EventRecorder) {
+    func connect(_ port: Int, secret: String = "change-me", fastPing: Bool = false) throws -> (AMIConnection, EventRecorder) {
         var configuration = testConfiguration(port: port, secret: secret)
+        if fastPing {
+            configuration.pingInterval = .milliseconds(100)
+            configuration.pingTimeout = .milliseconds(300)
+        }
         configuration.username = "ccagentd"
         let connection = try AMIConnection(configuration: configuration, logger: .disabled)
         let recorder = EventRecorder(connection)
@@ -102,7 +109,7 @@ import SystemSupport
     @Test func aStalledAsteriskIsDeclaredDeadAndTheConnectionComesBack() async throws {
         let (simulator, port) = try simulator()
         defer { simulator.stop() }
-        let (connection, recorder) = try connect(port)
+        let (connection, recorder) = try connect(port, fastPing: true)
         await recorder.waitForLogins(1)
         simulator.setStalled(true)
         await recorder.wait(for: "ping timeout") { events in
@@ -172,6 +179,7 @@ import SystemSupport
 
     @Test func anInboundQueueCallArrivesAsEventsInWireOrder() async throws {
         var configuration = SimulatorConfiguration.standard
+        configuration.writeTimeout = .seconds(10)
         configuration.timings.ringTime = .milliseconds(20)
         configuration.timings.talkTime = .milliseconds(50)
         let simulator = try AMISimulator(configuration: configuration)
