@@ -125,6 +125,7 @@ public struct AgentStateMachine: Sendable {
     ) {
         guard var state = agents[agent], state.status != status else { return }
         let from = state.status
+        let wasActive = activates(state.membershipStatus)
         statusCounts[from, default: 1] -= 1
         statusCounts[status, default: 0] += 1
         state.status = status
@@ -136,9 +137,15 @@ public struct AgentStateMachine: Sendable {
         agents[agent] = state
         updateDeadline(of: state)
         effects.append(.transition(Transition(agent: agent, from: from, to: status, at: now, cause: cause, actor: actor, note: note)))
-        converge(state.interface, to: desiredMembers(for: state), effects: &effects)
+        // Membership depends on the status only through `activate_skills`: when that is the
+        // same on both sides, the members already match and nothing need be computed.
+        if activates(state.membershipStatus) != wasActive {
+            converge(state.interface, to: desiredMembers(for: state), effects: &effects)
+        }
         effects.append(.saveAgent(agent, state))
     }
+
+    func activates(_ status: StatusID) -> Bool { configuration.statuses[status]?.activatesSkills == true }
 
     /// Sends only what changes `interface`'s membership from what the core believes to `desired`.
     /// Both lists are sorted by queue: a merge walk.
