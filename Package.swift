@@ -24,8 +24,11 @@ let package = Package(
         .target(name: "Config", dependencies: ["AgentCore"], swiftSettings: strict),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "Store", dependencies: ["CSQLite", "AgentCore"], swiftSettings: strict),
+        .target(
+            name: "Daemon", dependencies: ["AMI", "AgentCore", "Config", "Store", "SystemSupport"], swiftSettings: strict),
         .target(name: "AMISimulator", dependencies: ["AMI", "SystemSupport"], swiftSettings: strict),
-        .executableTarget(name: "ccagentd", dependencies: ["Config", "AgentCore"], swiftSettings: strict),
+        .executableTarget(
+            name: "ccagentd", dependencies: ["Daemon", "Config", "AgentCore", "SystemSupport"], swiftSettings: strict),
         .executableTarget(name: "amisim", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),
         .executableTarget(
             name: "AgentCoreBenchmark", dependencies: ["AgentCore"], path: "Benchmarks/AgentCoreBenchmark",

@@ -34,6 +34,26 @@ public final class AMIConnection: Sendable {
         }
     }
 
+    /// Delivers every event to `handler` on the connection's thread, in wire order, instead of
+    /// the `events` stream (which then ends at once). For a consumer with its own thread: it
+    /// hops there without a task per event. Keep `handler` short.
+    public init(
+        configuration: AMIConnectionConfiguration, logger: Logger,
+        eventHandler handler: @escaping @Sendable (AMIConnectionEvent) -> Void
+    ) throws(SystemCallError) {
+        loop = try EventLoop(name: "ami")
+        let (stream, continuation) = AsyncStream.makeStream(of: AMIConnectionEvent.self, bufferingPolicy: .unbounded)
+        events = stream
+        self.continuation = continuation
+        continuation.finish()
+        let state = StateBox()
+        observedState = state
+        session = Session(loop: loop, configuration: configuration, logger: logger) { event in
+            if case .stateChanged(let new) = event { state.value.withLock { $0 = new } }
+            handler(event)
+        }
+    }
+
     deinit {
         loop.shutdown()
     }

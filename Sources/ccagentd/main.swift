@@ -1,8 +1,7 @@
 import Config
 import Foundation
 
-// ccagentd: the call-center agent daemon beside Asterisk. For now it checks configurations;
-// running the daemon (`--config FILE`) is built by another issue.
+// ccagentd: the call-center agent daemon beside Asterisk.
 
 let version = "0.1.0"
 let usage = "USAGE: ccagentd --config <file>\n       ccagentd <subcommand>"
@@ -117,9 +116,7 @@ func run(_ arguments: ArraySlice<String>) -> Int32 {
             }
         }
         guard let path, !path.isEmpty else { return usageError("Missing value for '--config <file>'") }
-        guard load(path) != nil else { return ExitCode.failure }
-        write("ccagentd: running the daemon is not implemented yet\n", to: .standardError)
-        return ExitCode.failure
+        return runDaemon(configPath: path)
     }
 }
 

@@ -1,0 +1,156 @@
+import AMI
+import AgentCore
+import Config
+import Store
+import SystemSupport
+
+extension Daemon {
+    func startOnLoop(onReady: (@Sendable (String) -> Void)?) {
+        guard !started else { return }
+        started = true
+        self.onReady = onReady
+        logger.notice(
+            "daemon.started",
+            [("database", settings.general.database), ("ami", "\(settings.ami.host):\(settings.ami.port)"),
+             ("agents", String(machine.agents.count))])
+        do {
+            let connection = try AMIConnection(configuration: connectionConfiguration(settings.ami), logger: logger) {
+                [weak self] event in
+                self?.loop.execute { [weak self] in self?.handle(event) }
+            }
+            self.connection = connection
+            connection.start()
+        } catch {
+            logger.error("ami.unavailable", [("error", error.description)])
+            announceReady("cannot start the AMI connection: \(error)")
+        }
+        scheduleTick()
+    }
+
+    func connectionConfiguration(_ ami: AMISettings) -> AMIConnectionConfiguration {
+        options.tuneConnection(
+            AMIConnectionConfiguration(
+                host: ami.host, port: ami.port, username: ami.username, secret: ami.secret,
+                authentication: ami.authentication == .md5 ? .md5 : .plain, pingInterval: ami.pingInterval))
+    }
+
+    func announceReady(_ status: String) {
+        guard !readyAnnounced else { return }
+        readyAnnounced = true
+        logger.notice("daemon.ready", [("status", status)])
+        onReady?(status)
+    }
+
+    // MARK: The clock
+
+    private func scheduleTick() {
+        tickTimer = loop.schedule(after: options.tickInterval) { [weak self] in
+            guard let self, accepting else { return }
+            let now = options.clock()
+            run { $0.tick(at: now) }
+            scheduleTick()
+        }
+    }
+
+    // MARK: AMI
+
+    func handle(_ event: AMIConnectionEvent) {
+        switch event {
+        case .event(let message):
+            counters.eventsRead += 1
+            handle(message)
+        case .stateChanged(let state):
+            amiState = state
+            notify(.ami(state))
+            switch state {
+            case .loggedIn:
+                if hasLoggedIn { counters.reconnects += 1 }
+                hasLoggedIn = true
+                // Reconcile when Asterisk says it is fully booted (queues loaded), or anyway soon.
+                bootTimer.map(loop.cancel)
+                bootTimer = loop.schedule(after: options.fullyBootedWait) { [weak self] in
+                    self?.bootTimer = nil
+                    self?.startReconcile(reason: "login without FullyBooted")
+                }
+            case .retrying, .authenticationFailed:
+                bootTimer.map(loop.cancel)
+                bootTimer = nil
+                announceReady("Asterisk unreachable (\(state)); status changes are recorded and applied on connect")
+            case .lost, .connecting, .idle, .stopped:
+                bootTimer.map(loop.cancel)
+                bootTimer = nil
+            }
+        case .fullyBooted(_, let restarted):
+            bootTimer.map(loop.cancel)
+            bootTimer = nil
+            startReconcile(reason: restarted ? "Asterisk restarted" : "login")
+        }
+    }
+
+    private func handle(_ message: AMIMessage) {
+        guard let name = message["Event"] else { return }
+        if let callEvent = CallEvent(message, event: name) {
+            let now = options.clock()
+            run { $0.handle(callEvent, at: now) }
+        } else if name == "UserEvent" {
+            handleFeatureCode(message)
+        }
+    }
+
+    // MARK: Phone feature codes
+
+    private func handleFeatureCode(_ message: AMIMessage) {
+        guard let parsed = FeatureCode.parse(message) else { return }
+        let code: FeatureCode
+        switch parsed {
+        case .failure(let invalid):
+            logger.warning("phone.invalid", [("error", invalid.reason), ("extension", message["Extension"] ?? "")])
+            return
+        case .success(let value):
+            code = value
+        }
+        guard accepting else { return }
+        let extensionID = code.extensionID
+        let command: Command
+        switch code.request {
+        case .status(let status):
+            guard let agent = machine.agent(at: extensionID) else { return refuse(code, "no agent is logged in at extension \(extensionID)") }
+            command = .setStatus(agent, status)
+        case .logout:
+            guard let agent = machine.agent(at: extensionID) else { return refuse(code, "no agent is logged in at extension \(extensionID)") }
+            command = .logout(agent)
+        case .login(let named):
+            let owner = machine.configuration.users.values.first { $0.personalExtension == extensionID }?.login
+            guard let agent = named ?? owner else {
+                return refuse(code, "extension \(extensionID) is nobody's personal extension; the UserEvent must name the Agent")
+            }
+            command = .login(agent, extension: extensionID)
+        }
+        let reply = perform(command, by: .phone(extensionID), source: "phone \(extensionID)")
+        var fields = [("extension", extensionID.rawValue), ("command", command.auditAction), ("agent", command.agent.rawValue)]
+        if case .failure(let error) = reply.result {
+            fields.append(("error", error.description))
+            logger.warning("phone.refused", fields)
+        } else {
+            logger.info("phone.command", fields)
+        }
+    }
+
+    private func refuse(_ code: FeatureCode, _ reason: String) {
+        logger.warning("phone.refused", [("extension", code.extensionID.rawValue), ("error", reason)])
+        let entry = AuditEntry(
+            at: options.clock(), actor: .phone(code.extensionID), source: "phone \(code.extensionID)", action: code.request.auditAction,
+            outcome: "refused", detail: reason)
+        carryOut([], lingeringChanged: false, audit: entry)
+    }
+}
+
+extension FeatureCode.Request {
+    var auditAction: String {
+        switch self {
+        case .login: "login"
+        case .logout: "logout"
+        case .status: "set_status"
+        }
+    }
+}

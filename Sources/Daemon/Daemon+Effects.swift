@@ -1,0 +1,115 @@
+import AMI
+import AgentCore
+import Store
+import SystemSupport
+
+extension Daemon {
+    /// Runs one input through the core and carries out its effects.
+    @discardableResult
+    func run(audit: ((Outcome) -> AuditEntry?)? = nil, _ input: (inout AgentStateMachine) -> Outcome) -> Outcome {
+        let lingering = machine.lingering
+        let outcome = input(&machine)
+        carryOut(outcome.effects, lingeringChanged: machine.lingering != lingering, audit: audit?(outcome))
+        return outcome
+    }
+
+    /// Asterisk first (queue actions are idempotent and the reconcile repairs them; sending
+    /// them before the disk write keeps the agent's phone waiting for nothing), then the store
+    /// in one transaction, then logs and listeners.
+    func carryOut(_ effects: [Effect], lingeringChanged: Bool, audit: AuditEntry? = nil) {
+        let entered = ContinuousClock.now
+        for effect in effects {
+            if let action = EffectAction(effect) { send(action, entered: entered) }
+        }
+        do {
+            try store.apply(effects, lingering: lingeringChanged ? machine.lingering : nil, audit: audit)
+            storeWritable = true
+        } catch {
+            // The change stands (Asterisk has it, the agent sees it); ops must know it is not on disk.
+            counters.storeFailures += 1
+            storeWritable = false
+            logger.error("store.write_failed", [("error", error.description)])
+        }
+        for effect in effects { report(effect) }
+    }
+
+    private func report(_ effect: Effect) {
+        switch effect {
+        case .transition(let t):
+            var fields = [
+                ("agent", t.agent.rawValue), ("from", t.from.rawValue), ("to", t.to.rawValue), ("cause", t.cause.rawValue),
+                ("actor", t.actor.description),
+            ]
+            if let state = machine.state(of: t.agent) { fields.append(("extension", state.extensionID.rawValue)) }
+            if let note = t.note { fields.append(("note", note)) }
+            let event =
+                t.from == .unassigned ? "agent.logged_in" : t.to == .unassigned ? "agent.logged_out" : "agent.status_changed"
+            logger.info(event, fields)
+            notify(.transition(t))
+        case .callStarted(let agent, let uniqueID, let channel, let direction, let at):
+            logger.info(
+                "call.started",
+                [("agent", agent.rawValue), ("unique_id", uniqueID), ("channel", channel), ("direction", direction.rawValue)])
+            notify(.callStarted(agent: agent, uniqueID: uniqueID, channel: channel, direction: direction, at: at))
+        case .callEnded(let agent, let uniqueID, let at):
+            logger.info("call.ended", [("agent", agent.rawValue), ("unique_id", uniqueID)])
+            notify(.callEnded(agent: agent, uniqueID: uniqueID, at: at))
+        case .warning(let event, let agent, let message):
+            logger.warning(event, (agent.map { [("agent", $0.rawValue)] } ?? []) + [("message", message)])
+        case .queueAdd, .queueRemove, .queuePenalty, .dbPut, .dbDel, .saveAgent:
+            break
+        }
+    }
+
+    // MARK: Queue actions
+
+    private func send(_ effectAction: EffectAction, entered: ContinuousClock.Instant) {
+        guard let connection, amiState.isLoggedIn else {
+            // The reconcile after the next login converges Asterisk to the state recorded now.
+            counters.actionsDeferred += 1
+            return
+        }
+        counters.actionsSent[effectAction.action.name, default: 0] += 1
+        inFlight += 1
+        connection.send(effectAction.action) { [weak self] result in
+            self?.loop.execute { [weak self] in self?.finished(effectAction, result: result, entered: entered) }
+        }
+    }
+
+    private func finished(_ effectAction: EffectAction, result: Result<AMIResponse, AMIError>, entered: ContinuousClock.Instant) {
+        inFlight -= 1
+        let name = effectAction.action.name
+        var fields = [("action", name)]
+        if let queue = effectAction.queue { fields.append(("queue", queue)) }
+        if let interface = effectAction.interface { fields.append(("interface", interface)) }
+        switch result {
+        case .success(let response):
+            let elapsed = entered.duration(to: .now)
+            counters.effectLatency.record(milliseconds: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+            fields.append(("action_id", response.message.actionID ?? ""))
+            switch EffectAction.verdict(on: response, to: effectAction.action) {
+            case .done:
+                break
+            case .refusedForGood(let message):
+                logger.warning("ami.action_refused", fields + [("error", message)])
+            case .failed(let message):
+                counters.actionsFailed[name, default: 0] += 1
+                logger.error("ami.action_failed", fields + [("error", message)])
+                scheduleRetryReconcile()
+            }
+        case .failure(let error):
+            counters.actionsFailed[name, default: 0] += 1
+            switch error {
+            case .notConnected, .connectionLost, .shutDown:
+                // Its effect is unknown: the reconcile after the next login decides.
+                logger.warning("ami.action_failed", fields + [("error", error.description), ("retry", "reconcile on reconnect")])
+            case .timeout:
+                logger.error("ami.action_failed", fields + [("error", error.description)])
+                scheduleRetryReconcile()
+            default:
+                // Refused before sending (a value Asterisk would mangle): asking again changes nothing.
+                logger.error("ami.action_failed", fields + [("error", error.description)])
+            }
+        }
+    }
+}

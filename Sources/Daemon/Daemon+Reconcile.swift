@@ -1,0 +1,90 @@
+import AMI
+import AgentCore
+import SystemSupport
+
+/// Where the reconcile with Asterisk stands.
+struct ReconcileState {
+    var running = false
+    /// Asked for while one was running: run another when it ends.
+    var again = false
+    var retryTimer: TimerID?
+    /// The wait before the next retry after a failure; doubles while failures go on.
+    var retryDelay: Duration?
+}
+
+extension Daemon {
+    /// Reads `QueueStatus` and `CoreShowChannels` and converges Asterisk to the agents' state
+    /// (DESIGN: Reconnect, restart and truth). Safe to run at any time: it compares Asterisk with
+    /// the state at the moment the answers arrive, and every action it sends is idempotent.
+    func startReconcile(reason: String) {
+        guard let connection, amiState.isLoggedIn, accepting else { return }
+        if reconcile.running {
+            reconcile.again = true
+            return
+        }
+        reconcile.running = true
+        let began = ContinuousClock.now
+        logger.info("reconcile.started", [("reason", reason)])
+        connection.send(AMIAction("QueueStatus"), timeout: .seconds(60)) { [weak self] queues in
+            guard case .success(let queueStatus) = queues else {
+                self?.loop.execute { [weak self] in self?.reconcileFailed(queues) }
+                return
+            }
+            connection.send(AMIAction("CoreShowChannels"), timeout: .seconds(60)) { [weak self] channels in
+                self?.loop.execute { [weak self] in
+                    guard case .success(let list) = channels else {
+                        self?.reconcileFailed(channels)
+                        return
+                    }
+                    self?.finishReconcile(queueStatus: queueStatus, channels: list, began: began)
+                }
+            }
+        }
+    }
+
+    private func finishReconcile(queueStatus: AMIResponse, channels: AMIResponse, began: ContinuousClock.Instant) {
+        reconcile.running = false
+        let snapshot = AsteriskSnapshot(queueStatus: queueStatus.events, channels: channels.events)
+        let now = options.clock()
+        let outcome = run { $0.reconcile(with: snapshot, at: now) }
+        let actions = outcome.effects.count(where: { EffectAction($0) != nil })
+        counters.reconciles += 1
+        if actions == 0 { reconcile.retryDelay = nil }
+        logger.info(
+            "reconcile.finished",
+            [("members", String(snapshot.members.count)), ("channels", String(snapshot.channels.count)),
+             ("actions", String(actions)), ("changes", String(outcome.effects.transitions)),
+             ("latency_ms", String(began.duration(to: .now).milliseconds))])
+        notify(.reconciled(actions: actions))
+        announceReady("connected to Asterisk at \(settings.ami.host):\(settings.ami.port)")
+        if reconcile.again {
+            reconcile.again = false
+            startReconcile(reason: "asked for during the last one")
+        }
+    }
+
+    private func reconcileFailed(_ result: Result<AMIResponse, AMIError>) {
+        reconcile.running = false
+        reconcile.again = false
+        let error: String
+        switch result {
+        case .success(let response): error = response.text ?? "refused"
+        case .failure(let failure): error = failure.description
+        }
+        logger.error("reconcile.failed", [("error", error)])
+        // A lost connection reconciles again on the next login; anything else retries.
+        if amiState.isLoggedIn { scheduleRetryReconcile() }
+    }
+
+    /// After a failed action: look again later, backing off while failures go on.
+    func scheduleRetryReconcile() {
+        guard reconcile.retryTimer == nil else { return }
+        let delay = reconcile.retryDelay ?? options.reconcileRetry
+        reconcile.retryDelay = min(delay * 2, options.maximumReconcileRetry)
+        logger.info("reconcile.scheduled", [("in_ms", String(delay.milliseconds))])
+        reconcile.retryTimer = loop.schedule(after: delay) { [weak self] in
+            self?.reconcile.retryTimer = nil
+            self?.startReconcile(reason: "an action failed")
+        }
+    }
+}

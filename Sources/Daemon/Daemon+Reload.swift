@@ -1,0 +1,78 @@
+import AMI
+import AgentCore
+public import Config
+import Dispatch
+import Store
+
+/// How a reload ended.
+public enum ReloadResult: Sendable, Equatable {
+    /// Applied; `notes` says what waits for a restart.
+    case applied(notes: [String])
+    /// The file has errors: the old configuration stays. One line per error.
+    case refused(errors: [String])
+}
+
+extension Daemon {
+    /// Reads the configuration file again (SIGHUP) and applies it, or keeps the old one and says
+    /// why, line by line.
+    public func reload(completion: @escaping @Sendable (ReloadResult) -> Void) {
+        guard let path = options.configPath else {
+            completion(.refused(errors: ["the daemon was not started from a configuration file"]))
+            return
+        }
+        // Reading and validating may touch the disk: never on the daemon's thread.
+        DispatchQueue.global().async { [self] in
+            switch ConfigLoader().load(path: path) {
+            case .success(let configuration):
+                reload(with: configuration, completion: completion)
+            case .failure(let list):
+                let errors = list.errors.map(\.description)
+                loop.execute { [self] in
+                    for error in errors { logger.error("config.error", [("error", error)]) }
+                    logger.error("config.reload_failed", [("file", path), ("errors", String(errors.count))])
+                    audit(reload: path, outcome: "refused", detail: "\(errors.count) errors; the old configuration stays")
+                    completion(.refused(errors: errors))
+                }
+            }
+        }
+    }
+
+    public func reload(_ path: String) async -> ReloadResult {
+        await withCheckedContinuation { continuation in reload { continuation.resume(returning: $0) } }
+    }
+
+    /// Applies a validated configuration: the core moves logged-in agents with the minimal
+    /// membership change; AMI reconnects when its settings changed.
+    public func reload(with new: LoadedConfiguration, completion: @escaping @Sendable (ReloadResult) -> Void) {
+        loop.execute { [self] in completion(apply(new)) }
+    }
+
+    private func apply(_ new: LoadedConfiguration) -> ReloadResult {
+        let old = settings
+        var notes: [String] = []
+        if new.general != old.general { notes.append("[general] (database, log_format, log_level) takes effect at the next start") }
+        if new.api != old.api { notes.append("[api] takes effect at the next start") }
+        settings = LoadedConfiguration(general: old.general, ami: new.ami, api: old.api, core: new.core, files: new.files)
+        let now = options.clock()
+        let outcome = run { $0.reload(new.core, at: now) }
+        if new.ami != old.ami, let connection {
+            connection.update(configuration: connectionConfiguration(new.ami))
+        }
+        audit(reload: new.files.first ?? "", outcome: "ok", detail: notes.isEmpty ? nil : notes.joined(separator: "; "))
+        for note in notes { logger.warning("config.restart_needed", [("message", note)]) }
+        logger.notice(
+            "config.reloaded",
+            [("file", new.files.first ?? ""), ("agents", String(machine.agents.count)),
+             ("changes", String(outcome.effects.transitions)),
+             ("actions", String(outcome.effects.count(where: { EffectAction($0) != nil })))])
+        notify(.configurationReloaded)
+        return .applied(notes: notes)
+    }
+
+    private func audit(reload file: String, outcome: String, detail: String?) {
+        let entry = AuditEntry(
+            at: options.clock(), actor: .admin("signal"), source: "SIGHUP", action: "reload", target: file, outcome: outcome,
+            detail: detail)
+        carryOut([], lingeringChanged: false, audit: entry)
+    }
+}

@@ -1,0 +1,42 @@
+import AgentCore
+import Store
+
+extension Daemon {
+    /// Restores every agent the store holds, then applies what changed while the daemon was down:
+    /// users, extensions or statuses gone from the configuration (through the core's reload
+    /// rules) and timed statuses that expired (each recorded at its own deadline).
+    func restore() throws(DaemonError) {
+        let saved: [AgentState]
+        let lingering: [Interface: AgentID]
+        do {
+            saved = try store.loadAgents()
+            lingering = try store.loadLingering()
+        } catch {
+            throw .store(path: settings.general.database, error.description)
+        }
+        let now = options.clock()
+        machine = AgentStateMachine(configuration: settings.core, restoring: saved, lingering: lingering)
+        // The core restores only agents its configuration knows; the others are logged out here,
+        // recorded like any change so the history stays contiguous.
+        var effects: [Effect] = []
+        for state in saved.sorted(by: { $0.agent < $1.agent }) where settings.core.users[state.agent] == nil {
+            effects.append(
+                .transition(
+                    Transition(
+                        agent: state.agent, from: state.status, to: .unassigned, at: now, cause: .reload, actor: .system,
+                        note: "user \(state.agent) is no longer in the configuration")))
+            effects.append(.saveAgent(state.agent, nil))
+        }
+        carryOut(effects, lingeringChanged: false)
+        _ = run { $0.reload(settings.core, at: now) }
+        let expired = run { $0.tick(at: now) }
+        logger.notice(
+            "daemon.restored",
+            [("agents", String(machine.agents.count)), ("timeouts", String(expired.effects.transitions)),
+             ("dropped", String(effects.transitions))])
+    }
+}
+
+extension [Effect] {
+    var transitions: Int { count(where: { if case .transition = $0 { true } else { false } }) }
+}

@@ -1,0 +1,40 @@
+import AMI
+import Dispatch
+import SystemSupport
+
+extension Daemon {
+    /// Stops cleanly: takes no more commands, lets queue actions in flight finish (up to
+    /// `stopGrace`), logs off from Asterisk and closes the store. Agents stay in their queues,
+    /// so calls keep flowing while the daemon is down.
+    public func stop() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            loop.execute { [self] in
+                accepting = false
+                tickTimer.map(loop.cancel)
+                bootTimer.map(loop.cancel)
+                reconcile.retryTimer.map(loop.cancel)
+                logger.notice("daemon.stopping", [("in_flight", String(inFlight))])
+                drain(until: ContinuousClock.now.advanced(by: options.stopGrace)) { done.resume() }
+            }
+        }
+        if let connection = await inspectConnection() { await connection.shutdown(grace: options.stopGrace) }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            loop.execute { [self] in
+                logger.notice("daemon.stopped", [("in_flight", String(inFlight))])
+                done.resume()
+            }
+        }
+    }
+
+    private func inspectConnection() async -> AMIConnection? {
+        await withCheckedContinuation { continuation in loop.execute { [self] in continuation.resume(returning: connection) } }
+    }
+
+    private func drain(until deadline: ContinuousClock.Instant, _ done: @escaping () -> Void) {
+        guard inFlight > 0, ContinuousClock.now < deadline else {
+            done()
+            return
+        }
+        _ = loop.schedule(after: .milliseconds(5)) { [self] in drain(until: deadline, done) }
+    }
+}

@@ -1,0 +1,144 @@
+public import AMI
+public import AgentCore
+public import Config
+import Store
+public import SystemSupport
+
+/// The running daemon: the one owner of the agents' state.
+///
+/// Everything that changes it (AMI events, commands, clock ticks, reloads, reconciles) runs on
+/// the daemon's own thread, one input at a time and in arrival order; the public methods may be
+/// called from any thread and hop there. For each input the core decides the effects and the
+/// daemon carries them out in this order: queue actions go to Asterisk (they are idempotent and
+/// a reconcile repairs them), the store commits the change in one transaction, listeners are
+/// told, and the caller gets its answer.
+public final class Daemon: @unchecked Sendable {
+    // @unchecked: every stored `var` is touched on `loop`'s thread only.
+    let loop: EventLoop
+    let options: DaemonOptions
+    var logger: Logger
+    var settings: LoadedConfiguration
+    var machine: AgentStateMachine
+    let store: Store
+    var connection: AMIConnection?
+    var counters = DaemonMetrics()
+    var observers: [@Sendable (DaemonEvent) -> Void] = []
+
+    var accepting = true
+    var started = false
+    var readyAnnounced = false
+    var onReady: (@Sendable (String) -> Void)?
+    var tickTimer: TimerID?
+    var bootTimer: TimerID?
+    var reconcile = ReconcileState()
+    /// Queue actions sent and not yet answered.
+    var inFlight = 0
+    var amiState: AMIConnectionState = .idle
+    var hasLoggedIn = false
+    var storeWritable = true
+
+    /// Opens the store, restores every agent it holds, and applies what expired or changed
+    /// while the daemon was down. Nothing is sent to Asterisk before `start()`.
+    public init(configuration: LoadedConfiguration, options: DaemonOptions = DaemonOptions(), logger: Logger) throws(DaemonError) {
+        do {
+            loop = try EventLoop(name: "daemon")
+        } catch {
+            throw .system("cannot start the daemon's thread: \(error)")
+        }
+        self.options = options
+        self.logger = logger
+        settings = configuration
+        do {
+            store = try Store(path: configuration.general.database)
+        } catch {
+            throw .store(path: configuration.general.database, error.description)
+        }
+        machine = AgentStateMachine(configuration: configuration.core)
+        try restore()
+    }
+
+    deinit {
+        loop.shutdown()
+    }
+
+    // MARK: Public, from any thread
+
+    /// Connects to Asterisk and starts the clock. `onReady` is called once, on the daemon's
+    /// thread, after the first login and reconcile, or as soon as Asterisk proves unreachable,
+    /// with a status line for systemd.
+    public func start(onReady: (@Sendable (String) -> Void)? = nil) {
+        loop.execute { [self] in startOnLoop(onReady: onReady) }
+    }
+
+    /// Applies a command (login, logout, status) by `actor`, coming from `source` (for the
+    /// audit log: `api 10.0.0.5`, `unix socket`, `phone 101`).
+    public func submit(
+        _ command: Command, by actor: Actor, source: String, completion: @escaping @Sendable (CommandReply) -> Void
+    ) {
+        loop.execute { [self] in completion(perform(command, by: actor, source: source)) }
+    }
+
+    public func submit(_ command: Command, by actor: Actor, source: String) async -> CommandReply {
+        await withCheckedContinuation { continuation in
+            submit(command, by: actor, source: source) { continuation.resume(returning: $0) }
+        }
+    }
+
+    /// Calls `observer` with every change, on the daemon's thread, after it is committed.
+    public func observe(_ observer: @escaping @Sendable (DaemonEvent) -> Void) {
+        loop.execute { [self] in observers.append(observer) }
+    }
+
+    /// Runs `body` with the daemon's current state on its thread, and hands back what it returns.
+    public func inspect<T: Sendable>(_ body: @escaping @Sendable (DaemonSnapshot) -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            loop.execute { [self] in continuation.resume(returning: body(snapshot)) }
+        }
+    }
+
+    /// Runs `work` on the daemon's thread every `interval` for as long as the thread runs: a
+    /// systemd watchdog ping proves the main loop alive, not just the process.
+    public func every(_ interval: Duration, _ work: @escaping @Sendable () -> Void) {
+        loop.execute { [self] in repeatEvery(interval, work) }
+    }
+
+    private func repeatEvery(_ interval: Duration, _ work: @escaping @Sendable () -> Void) {
+        _ = loop.schedule(after: interval) { [self] in
+            work()
+            repeatEvery(interval, work)
+        }
+    }
+
+    var snapshot: DaemonSnapshot {
+        DaemonSnapshot(
+            machine: machine, settings: settings, metrics: counters, ami: amiState, storeWritable: storeWritable,
+            inFlight: inFlight)
+    }
+
+    func notify(_ event: DaemonEvent) {
+        for observer in observers { observer(event) }
+    }
+}
+
+/// A copy of the daemon's state at one moment.
+public struct DaemonSnapshot: Sendable {
+    public var machine: AgentStateMachine
+    public var settings: LoadedConfiguration
+    public var metrics: DaemonMetrics
+    public var ami: AMIConnectionState
+    public var storeWritable: Bool
+    /// Queue actions sent and not yet answered.
+    public var inFlight: Int
+}
+
+public enum DaemonError: Error, Sendable, Equatable, CustomStringConvertible {
+    case store(path: String, String)
+    case system(String)
+
+    public var description: String {
+        switch self {
+        case .store(let path, let message): "cannot use the store \(path): \(message)"
+        case .system(let message): message
+        }
+    }
+}

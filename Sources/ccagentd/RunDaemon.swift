@@ -1,0 +1,58 @@
+import AgentCore
+import Config
+import Daemon
+import Dispatch
+import Foundation
+import Synchronization
+import SystemSupport
+
+/// `ccagentd --config FILE`: runs in the foreground until SIGTERM or SIGINT; SIGHUP reloads.
+func runDaemon(configPath path: String) -> Int32 {
+    // Before any thread exists, so every thread inherits the mask and no signal is lost.
+    Signals.block([SIGHUP, SIGTERM, SIGINT])
+    signal(SIGPIPE, SIG_IGN)
+    guard let configuration = load(path) else { return ExitCode.failure }
+    let sink = LineLogSink(format: configuration.general.logFormat == .text ? .text : .json)
+    let logger = Logger(level: LogLevel(name: configuration.general.logLevel) ?? .info, sink: sink)
+    let daemon: Daemon
+    do {
+        daemon = try Daemon(configuration: configuration, options: DaemonOptions(configPath: path), logger: logger)
+    } catch {
+        logger.log(.critical, "daemon.start_failed", [("error", error.description)])
+        write("ccagentd: \(error)\n", to: .standardError)
+        return ExitCode.failure
+    }
+    let notifier = SystemdNotifier()
+    if let notifier, let interval = SystemdNotifier.watchdogInterval() {
+        // Sent from the daemon's own thread: a wedged main loop stops the pings and systemd restarts it.
+        daemon.every(interval) { _ = notifier.watchdog() }
+    }
+    let stopped = DispatchSemaphore(value: 0)
+    let stopping = Mutex(false)
+    Signals.handle([SIGHUP, SIGTERM, SIGINT]) { signal in
+        if signal == SIGHUP {
+            guard !stopping.withLock({ $0 }) else { return }
+            _ = notifier?.reloading()
+            daemon.reload { result in
+                switch result {
+                case .applied: _ = notifier?.ready(status: "configuration reloaded")
+                case .refused(let errors): _ = notifier?.ready(status: "reload refused: \(errors.count) errors; the old configuration stays")
+                }
+            }
+            return
+        }
+        let first = stopping.withLock { already in
+            defer { already = true }
+            return !already
+        }
+        guard first else { return }
+        _ = notifier?.stopping()
+        Task {
+            await daemon.stop()
+            stopped.signal()
+        }
+    }
+    daemon.start { status in _ = notifier?.ready(status: status) }
+    stopped.wait()
+    return ExitCode.success
+}
