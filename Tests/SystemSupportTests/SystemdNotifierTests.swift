@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+@testable import SystemSupport
+
+/// Fake systemd: a bound `AF_UNIX` datagram socket whose name goes into `NOTIFY_SOCKET`.
+private final class FakeSystemd {
+    let fd: Int32
+    let name: String
+    private let directory: URL?
+
+    /// A socket in a fresh temp directory, or in the abstract namespace when `abstract`.
+    init(abstract: Bool = false) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        try #require(fd >= 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        var path: [UInt8]
+        if abstract {
+            name = "@ccagentd-test-\(UUID().uuidString)"
+            directory = nil
+            path = Array(name.utf8)
+            path[0] = 0
+        } else {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sdn-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            directory = dir
+            name = dir.appendingPathComponent("notify").path
+            path = Array(name.utf8) + [0]
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in path.withUnsafeBytes { raw.copyMemory(from: $0) } }
+        let length = socklen_t(MemoryLayout<sockaddr_un>.offset(of: \.sun_path)! + path.count)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        try #require(bound == 0)
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// The next datagram's bytes, or nil after the receive timeout.
+    func receive() -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = recv(fd, &buffer, buffer.count, 0)
+        return n >= 0 ? Array(buffer.prefix(n)) : nil
+    }
+
+    func receiveString() -> String? { receive().map { String(decoding: $0, as: UTF8.self) } }
+
+    deinit {
+        close(fd)
+        if let directory { try? FileManager.default.removeItem(at: directory) }
+    }
+}
+
+@Suite struct SystemdNotifierTests {
+    @Test(arguments: [false, true])
+    func readySendsTheExactBytes(abstract: Bool) throws {
+        let systemd = try FakeSystemd(abstract: abstract)
+        let notifier = try #require(SystemdNotifier(environment: ["NOTIFY_SOCKET": systemd.name]))
+        #expect(notifier.ready(status: "Connected to AMI"))
+        #expect(systemd.receive() == Array("READY=1\nSTATUS=Connected to AMI".utf8))
+        #expect(notifier.ready())
+        #expect(systemd.receive() == Array("READY=1".utf8))
+        #expect(notifier.failures == 0)
+    }
+
+    @Test func eachHelperSendsItsMessage() throws {
+        let systemd = try FakeSystemd()
+        let notifier = try #require(SystemdNotifier(environment: ["NOTIFY_SOCKET": systemd.name]))
+        notifier.stopping()
+        #expect(systemd.receiveString() == "STOPPING=1")
+        notifier.status("3 agents ready")
+        #expect(systemd.receiveString() == "STATUS=3 agents ready")
+        notifier.watchdog()
+        #expect(systemd.receiveString() == "WATCHDOG=1")
+        notifier.notify("EXTEND_TIMEOUT_USEC=5000000")
+        #expect(systemd.receiveString() == "EXTEND_TIMEOUT_USEC=5000000")
+    }
+
+    @Test func aNewlineInAStatusCannotAddAnAssignment() throws {
+        let systemd = try FakeSystemd()
+        let notifier = try #require(SystemdNotifier(environment: ["NOTIFY_SOCKET": systemd.name]))
+        notifier.status("bad\nREADY=1")
+        #expect(systemd.receiveString() == "STATUS=bad READY=1")
+    }
+
+    @Test func reloadingCarriesTheMonotonicClock() throws {
+        let systemd = try FakeSystemd(abstract: true)
+        let notifier = try #require(SystemdNotifier(environment: ["NOTIFY_SOCKET": systemd.name]))
+        let before = SystemdNotifier.monotonicMicroseconds()
+        #expect(notifier.reloading())
+        let after = SystemdNotifier.monotonicMicroseconds()
+        let lines = try #require(systemd.receiveString()).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 2)
+        #expect(lines.first == "RELOADING=1")
+        let value = try #require(lines.last?.split(separator: "=", maxSplits: 1).last.flatMap { UInt64($0) })
+        #expect(lines.last?.hasPrefix("MONOTONIC_USEC=") == true)
+        #expect(before <= value && value <= after)
+    }
+
+    @Test(arguments: [
+        [:], ["NOTIFY_SOCKET": ""], ["NOTIFY_SOCKET": "relative/path"], ["NOTIFY_SOCKET": "@"],
+        ["NOTIFY_SOCKET": "vsock:2:1234"], ["NOTIFY_SOCKET": "/" + String(repeating: "x", count: 200)],
+    ])
+    func noNotifierWithoutAUsableSocket(environment: [String: String]) {
+        #expect(SystemdNotifier(environment: environment) == nil)
+    }
+
+    @Test func aVanishedSocketIsCountedNotFatal() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sdn-\(UUID().uuidString.prefix(8))")
+        let notifier = try #require(SystemdNotifier(environment: ["NOTIFY_SOCKET": dir.appendingPathComponent("gone").path]))
+        #expect(!notifier.ready())
+        #expect(!notifier.watchdog())
+        #expect(notifier.failures == 2)
+        #expect(notifier.lastError?.code == ENOENT)
+        #expect(throws: SystemCallError.self) { try notifier.send("WATCHDOG=1") }
+        #expect(notifier.failures == 2)  // `send` reports instead of counting
+    }
+
+    @Test func watchdogIntervalIsHalfOfWatchdogUsec() {
+        let pid: pid_t = 4242
+        #expect(SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "30000000"], pid: pid) == .seconds(15))
+        #expect(SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "3"], pid: pid) == .microseconds(1))
+        #expect(
+            SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "4242"], pid: pid)
+                == .seconds(15))
+        #expect(SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "30000000", "WATCHDOG_PID": ""], pid: pid) == .seconds(15))
+        #expect(SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "30000000"]) == .seconds(15))
+        #expect(
+            SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "\(getpid())"])
+                == .seconds(15))
+    }
+
+    @Test(arguments: [
+        [:], ["WATCHDOG_USEC": ""], ["WATCHDOG_USEC": "0"], ["WATCHDOG_USEC": "-5"], ["WATCHDOG_USEC": "30s"],
+        ["WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "4243"], ["WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "nope"],
+    ])
+    func noWatchdogWhenOffOrForAnotherProcess(environment: [String: String]) {
+        #expect(SystemdNotifier.watchdogInterval(environment: environment, pid: 4242) == nil)
+    }
+}
