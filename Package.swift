@@ -46,6 +46,9 @@ let package = Package(
             name: "StoreCrashHelper", dependencies: ["Store", "AgentCore"], path: "Tests/StoreCrashHelper",
             swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "AgentCore", "StoreCrashHelper"], swiftSettings: strict),
+        .testTarget(
+            name: "DaemonTests", dependencies: ["Daemon", "AMISimulator", "AMI", "AgentCore", "Config", "Store", "SystemSupport"],
+            swiftSettings: strict),
         .testTarget(name: "AMISimulatorTests", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,223 @@
+import AMI
+import AMISimulator
+import AgentCore
+import Config
+import Daemon
+import Foundation
+import Synchronization
+import SystemSupport
+import Testing
+
+/// A clock the test moves by hand.
+final class ManualClock: Sendable {
+    private let value: Mutex<Timestamp>
+
+    init(_ start: Timestamp = Timestamp(seconds: 1_800_000_000)) { value = Mutex(start) }
+
+    var now: Timestamp { value.withLock { $0 } }
+
+    func advance(by duration: Duration) { value.withLock { $0 = $0 + duration } }
+}
+
+/// The configuration the daemon tests run with: two skills over the simulator's three queues,
+/// a timed break, a wrap-up after incoming calls, four agents, one remote.
+func daemonTestConfiguration(port: Int, database: String, extra: String = "") -> String {
+    """
+    [general]
+    type = general
+    database = \(database)
+    log_format = text
+
+    [pbx]
+    type = ami
+    host = 127.0.0.1
+    port = \(port)
+    username = ccagentd
+    secret = change-me
+    ping_interval = 1
+
+    [remote]
+    type = remote
+    interface = Local/${MOBILE}@ccagentd-remote/n
+    followme_family = ccagentd/followme
+
+    [break]
+    type = status
+    activate_skills = no
+    timeout = 60
+    timeout_goto = connected
+
+    [paperwork]
+    type = status
+    activate_skills = no
+    timeout = 30
+    timeout_goto = connected
+
+    [incoming_call]
+    type = status
+    on_hangup = paperwork
+
+    [sales]
+    type = skill
+    queues = sales
+
+    [support]
+    type = skill
+    queues = support-private, support-business
+
+    [101]
+    type = extension
+    interface = PJSIP/101
+    [102]
+    type = extension
+    interface = PJSIP/102
+    [103]
+    type = extension
+    interface = PJSIP/103
+    [901]
+    type = extension
+    virtual = yes
+
+    [dana@example.com]
+    type = user
+    name = Dana Levi
+    skills = sales, support:2
+    extension = 101
+    [eli@example.com]
+    type = user
+    name = Eli Cohen
+    skills = support
+    extension = 102
+    [noa@example.com]
+    type = user
+    name = Noa Mizrahi
+    skills = sales:1
+    extension = 103
+    stay_in_queues_on_logout = yes
+    [maya@example.com]
+    type = user
+    name = Maya Shapiro
+    skills = support:3
+    remote = yes
+    mobile = +972507654321
+    virtual_extension = 901
+    \(extra)
+    """
+}
+
+/// A simulator on a free port and a daemon connected to it, with a store in a fresh directory.
+final class DaemonHarness: Sendable {
+    let simulator: AMISimulator
+    let port: Int
+    let directory: URL
+    let clock: ManualClock
+    let logs: MemoryLogSink
+    let daemon: Daemon
+    let ready = ReadyStatus()
+
+    var database: String { directory.appendingPathComponent("ccagentd.sqlite").path }
+    var configPath: String { directory.appendingPathComponent("ccagentd.conf").path }
+
+    /// `reuse`: the directory (store, config) of an earlier harness, to restart on its store.
+    init(
+        extra: String = "", reuse: DaemonHarness? = nil, clock: ManualClock = ManualClock(),
+        simulator existing: (AMISimulator, Int)? = nil,
+        adjust: (inout SimulatorConfiguration) -> Void = { _ in }, start: Bool = true
+    ) throws {
+        if let existing {
+            (simulator, port) = existing
+        } else {
+            var configuration = SimulatorConfiguration.standard
+            configuration.timings.ringTime = .milliseconds(50)
+            configuration.timings.talkTime = .milliseconds(200)
+            configuration.timings.pstnRingTime = .milliseconds(50)
+            configuration.timings.pstnTalkTime = .milliseconds(200)
+            configuration.timings.queueTimeout = .milliseconds(500)
+            configuration.timings.retryTime = .milliseconds(50)
+            configuration.writeTimeout = .seconds(10)
+            adjust(&configuration)
+            simulator = try AMISimulator(configuration: configuration)
+            port = try simulator.start()
+        }
+        if let reuse {
+            directory = reuse.directory
+        } else {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("daemon-tests-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        }
+        self.clock = clock
+        let text = daemonTestConfiguration(port: port, database: directory.appendingPathComponent("ccagentd.sqlite").path, extra: extra)
+        try text.write(toFile: directory.appendingPathComponent("ccagentd.conf").path, atomically: true, encoding: .utf8)
+        let loaded = try ConfigLoader().load(path: directory.appendingPathComponent("ccagentd.conf").path).get()
+        logs = MemoryLogSink()
+        let options = DaemonOptions(
+            configPath: directory.appendingPathComponent("ccagentd.conf").path, tickInterval: .milliseconds(20),
+            clock: { clock.now }, reconcileRetry: .milliseconds(100), maximumReconcileRetry: .milliseconds(400),
+            fullyBootedWait: .milliseconds(500), stopGrace: .milliseconds(500),
+            tuneConnection: { configuration in
+                var tuned = configuration
+                tuned.backoff = Backoff(initial: .milliseconds(20), maximum: .milliseconds(100))
+                tuned.pingTimeout = .milliseconds(500)
+                tuned.actionTimeout = .seconds(2)
+                return tuned
+            })
+        daemon = try Daemon(configuration: loaded, options: options, logger: Logger(level: .debug, sink: logs))
+        if start { self.start() }
+    }
+
+    func start() {
+        let ready = ready
+        daemon.start { status in ready.value.withLock { $0 = status } }
+    }
+
+    /// Waits until the first reconcile (or the verdict that Asterisk is unreachable).
+    func waitReady() async throws {
+        try await until("the daemon is ready") { ready.value.withLock { $0 } != nil }
+    }
+
+    func submit(_ command: Command, by actor: Actor = .admin("test")) async -> CommandReply {
+        await daemon.submit(command, by: actor, source: "test")
+    }
+
+    func state(_ agent: AgentID) async -> AgentState? {
+        await daemon.inspect { $0.machine.state(of: agent) }
+    }
+
+    /// The interfaces in `queue`, sorted, with their penalties: `PJSIP/101:2`.
+    func members(_ queue: String) -> [String] {
+        simulator.members(of: queue).map { "\($0.interface):\($0.penalty)" }.sorted()
+    }
+
+    func isMember(_ interface: String, of queue: String) -> Bool {
+        simulator.members(of: queue).contains { $0.interface == interface }
+    }
+
+    func close() async {
+        await daemon.stop()
+        simulator.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+final class ReadyStatus: Sendable {
+    let value = Mutex<String?>(nil)
+}
+
+struct Timeout: Error, CustomStringConvertible {
+    var what: String
+    var description: String { "timed out waiting until \(what)" }
+}
+
+/// Polls `condition` until it holds; throws after `timeout`. Generous: the machine has two cores.
+func until(_ what: String, timeout: Duration = .seconds(10), _ condition: () async -> Bool) async throws {
+    let deadline = ContinuousClock.now.advanced(by: timeout)
+    while ContinuousClock.now < deadline {
+        if await condition() { return }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    if await condition() { return }
+    throw Timeout(what: what)
+}
+
+/// Every daemon suite runs one test at a time (they share two cores with real sockets).
+@Suite(.serialized) enum DaemonTests {}
