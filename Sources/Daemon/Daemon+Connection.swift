@@ -92,8 +92,22 @@ extension Daemon {
         if let callEvent = CallEvent(message, event: name) {
             let now = options.clock()
             run { $0.handle(callEvent, at: now) }
+        } else if name == "Newstate" {
+            answered(message)
         } else if name == "UserEvent" {
             handleFeatureCode(message)
+        }
+    }
+
+    /// A watched call's channel went Up (6): the call was answered.
+    private func answered(_ message: AMIMessage) {
+        guard message["ChannelState"] == "6", let uniqueID = message["Uniqueid"], liveCalls.contains(uniqueID) else { return }
+        do {
+            try store.markAnswered(uniqueID: uniqueID, at: options.clock())
+        } catch {
+            counters.storeFailures += 1
+            storeWritable = false
+            logger.error("store.write_failed", [("error", error.description)])
         }
     }
 

@@ -47,11 +47,13 @@ extension Daemon {
             logger.info(event, fields)
             notify(.transition(t))
         case .callStarted(let agent, let uniqueID, let channel, let direction, let at):
+            liveCalls.insert(uniqueID)
             logger.info(
                 "call.started",
                 [("agent", agent.rawValue), ("unique_id", uniqueID), ("channel", channel), ("direction", direction.rawValue)])
             notify(.callStarted(agent: agent, uniqueID: uniqueID, channel: channel, direction: direction, at: at))
         case .callEnded(let agent, let uniqueID, let at):
+            liveCalls.remove(uniqueID)
             logger.info("call.ended", [("agent", agent.rawValue), ("unique_id", uniqueID)])
             notify(.callEnded(agent: agent, uniqueID: uniqueID, at: at))
         case .warning(let event, let agent, let message):

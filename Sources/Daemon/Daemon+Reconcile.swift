@@ -65,15 +65,19 @@ extension Daemon {
 
     private func reconcileFailed(_ result: Result<AMIResponse, AMIError>) {
         reconcile.running = false
-        reconcile.again = false
         let error: String
         switch result {
         case .success(let response): error = response.text ?? "refused"
         case .failure(let failure): error = failure.description
         }
         logger.error("reconcile.failed", [("error", error)])
-        // A lost connection reconciles again on the next login; anything else retries.
-        if amiState.isLoggedIn { scheduleRetryReconcile() }
+        if reconcile.again {
+            // A new login asked for one while this one was dying with the old connection.
+            reconcile.again = false
+            startReconcile(reason: "asked for during the last one")
+        } else if amiState.isLoggedIn {
+            scheduleRetryReconcile()
+        }
     }
 
     /// After a failed action: look again later, backing off while failures go on.

@@ -27,6 +27,7 @@ extension Daemon {
                         note: "user \(state.agent) is no longer in the configuration")))
             effects.append(.saveAgent(state.agent, nil))
         }
+        liveCalls = Set(machine.agents.values.flatMap(\.calls.keys))
         carryOut(effects, lingeringChanged: false)
         _ = run { $0.reload(settings.core, at: now) }
         let expired = run { $0.tick(at: now) }

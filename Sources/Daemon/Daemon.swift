@@ -35,6 +35,8 @@ public final class Daemon: @unchecked Sendable {
     var inFlight = 0
     var amiState: AMIConnectionState = .idle
     var hasLoggedIn = false
+    /// Unique ids of the calls being watched, to record when they are answered.
+    var liveCalls: Set<String> = []
     var storeWritable = true
 
     /// Opens the store, restores every agent it holds, and applies what expired or changed

@@ -111,3 +111,12 @@ extension Effect {
         }
     }
 }
+
+extension Store {
+    /// Records when a call was answered (its channel went Up); the first answer counts.
+    public func markAnswered(uniqueID: String, at: Timestamp) throws(StoreError) {
+        try database.execute(
+            "UPDATE calls SET answered_ms = ? WHERE unique_id = ? AND answered_ms IS NULL",
+            [.integer(at.millisecondsSince1970), .text(uniqueID)])
+    }
+}

@@ -33,6 +33,8 @@ extension DaemonTests {
             let calls = try store.calls(agent: "eli@example.com", from: Timestamp(seconds: 0), to: clock.now + .seconds(1))
             #expect(calls.count >= 1)
             #expect(calls.allSatisfy { $0.direction == .incoming && $0.ended != nil })
+            // Answered when the phone's channel went Up, between its start and its end.
+            #expect(calls.allSatisfy { call in call.answered.map { $0 >= call.started && $0 <= (call.ended ?? $0) } == true })
         }
 
         @Test func aPhoneDiallingOutIsAnOutgoingCallAndReturnsToTheLastStatus() async throws {
