@@ -83,12 +83,23 @@ struct CheckConfigCommandTests {
         #expect(try run(["check-config", "--help"]).stdout.contains("USAGE: ccagentd check-config <file>"))
     }
 
-    @Test func runningTheDaemonIsNotImplementedYetButTheConfigIsChecked() throws {
-        let sample = try run(["--config", repositoryRoot.appendingPathComponent("Config/ccagentd.conf").path])
-        #expect(sample.status == 1)
-        #expect(sample.stderr == "ccagentd: running the daemon is not implemented yet\n")
+    @Test func runningTheDaemonChecksTheConfigFirstAndTheStoreBeforeItStarts() throws {
         let bad = try run(["--config", try #require(Fixture.directory).appendingPathComponent("bad.conf").path])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("unknown status \"brake\""))
+
+        // A store whose directory cannot be made (a file stands in its place): a clear error, exit 1.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccagentd-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let blocker = directory.appendingPathComponent("file")
+        try Data("x".utf8).write(to: blocker)
+        let sample = try String(contentsOf: repositoryRoot.appendingPathComponent("Config/ccagentd.conf"), encoding: .utf8)
+            .replacingOccurrences(of: "/var/lib/ccagentd/ccagentd.sqlite", with: blocker.path + "/ccagentd.sqlite")
+        let config = directory.appendingPathComponent("ccagentd.conf")
+        try sample.write(to: config, atomically: true, encoding: .utf8)
+        let unusable = try run(["--config", config.path])
+        #expect(unusable.status == 1)
+        #expect(unusable.stderr.contains("ccagentd: cannot use the store \(blocker.path)/ccagentd.sqlite"))
     }
 }
