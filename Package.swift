@@ -27,6 +27,7 @@ let package = Package(
         .target(
             name: "Daemon", dependencies: ["AMI", "AgentCore", "Config", "Store", "SystemSupport"], swiftSettings: strict),
         .target(name: "AMISimulator", dependencies: ["AMI", "SystemSupport"], swiftSettings: strict),
+        .target(name: "ControlAPI", dependencies: ["SystemSupport"], swiftSettings: strict),
         .executableTarget(
             name: "ccagentd", dependencies: ["Daemon", "Config", "AgentCore", "SystemSupport"], swiftSettings: strict),
         .executableTarget(name: "amisim", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),
@@ -50,6 +51,7 @@ let package = Package(
             name: "DaemonTests", dependencies: ["Daemon", "AMISimulator", "AMI", "AgentCore", "Config", "Store", "SystemSupport"],
             swiftSettings: strict),
         .testTarget(name: "AMISimulatorTests", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),
+        .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
