@@ -1,0 +1,47 @@
+/// Answers one request, from any thread, exactly once: with a whole response, or by turning the
+/// connection into an event stream.
+public final class HTTPResponder: Sendable {
+    let server: HTTPServer
+    let connectionID: Int
+    let keepAlive: Bool
+
+    init(server: HTTPServer, connectionID: Int, keepAlive: Bool) {
+        self.server = server
+        self.connectionID = connectionID
+        self.keepAlive = keepAlive
+    }
+
+    public func respond(_ response: HTTPResponse) {
+        server.loop.execute { [server, connectionID, keepAlive] in
+            server.finish(connectionID, with: response, keepAlive: keepAlive)
+        }
+    }
+
+    /// Writes `head` (no length: the body is streamed until the connection closes) and hands
+    /// back the stream to write events into.
+    public func startStream(_ head: HTTPResponse) -> HTTPEventStream {
+        let stream = HTTPEventStream(server: server, connectionID: connectionID)
+        server.loop.execute { [server, connectionID] in server.startStream(connectionID, head: head) }
+        return stream
+    }
+}
+
+/// A response body written piece by piece (server-sent events) until either side closes.
+public final class HTTPEventStream: Sendable {
+    let server: HTTPServer
+    let connectionID: Int
+
+    init(server: HTTPServer, connectionID: Int) {
+        self.server = server
+        self.connectionID = connectionID
+    }
+
+    /// Queues bytes; `onClosed` of the server tells when the client went away.
+    public func send(_ bytes: [UInt8]) {
+        server.loop.execute { [server, connectionID] in server.streamWrite(connectionID, bytes) }
+    }
+
+    public func close() {
+        server.loop.execute { [server, connectionID] in server.closeConnection(connectionID) }
+    }
+}

@@ -1,0 +1,39 @@
+/// What one client may hold of the server: hostile or broken clients are cut off, never waited on.
+public struct HTTPServerLimits: Sendable, Equatable {
+    public var http: HTTPLimits
+    /// Connections open at once; one more is answered 503 and closed.
+    public var maximumConnections: Int
+    /// A request must arrive whole within this, from its first byte (slow clients are cut off
+    /// with 408).
+    public var requestTimeout: Duration
+    /// A keep-alive connection with nothing to do is closed after this.
+    public var idleTimeout: Duration
+    /// Unsent output beyond this (a client that stopped reading its event stream) closes it.
+    public var maximumPendingOutput: Int
+
+    public init(
+        http: HTTPLimits = HTTPLimits(), maximumConnections: Int = 256, requestTimeout: Duration = .seconds(10),
+        idleTimeout: Duration = .seconds(60), maximumPendingOutput: Int = 4 << 20
+    ) {
+        self.http = http
+        self.maximumConnections = maximumConnections
+        self.requestTimeout = requestTimeout
+        self.idleTimeout = idleTimeout
+        self.maximumPendingOutput = maximumPendingOutput
+    }
+}
+
+/// Where a request came from, for permissions, rate limits and the audit log.
+public struct RequestContext: Sendable, Equatable {
+    /// `127.0.0.1`, `::1`, or `unix` for the local socket.
+    public var peer: String
+    public var connectionID: Int
+
+    /// Came through the Unix socket: the caller passed its file permissions.
+    public var isLocalSocket: Bool { peer == "unix" }
+
+    public init(peer: String, connectionID: Int) {
+        self.peer = peer
+        self.connectionID = connectionID
+    }
+}

@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Socket {
+    /// A non-blocking Unix-domain listening socket at `path`, with file mode `mode` (e.g. 0o660:
+    /// who may connect is decided by file permission, like Docker's socket). A stale socket
+    /// file left by a crash is replaced; any other file there is an error.
+    public static func listenLocal(path: String, mode: UInt32, backlog: Int32 = 64) throws(SystemCallError) -> Int32 {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard !bytes.isEmpty, bytes.count < capacity else { throw SystemCallError(call: "bind(\(path))", code: ENAMETOOLONG) }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in bytes.enumerated() { raw[index] = byte }
+        }
+        var status = stat()
+        if lstat(path, &status) == 0 {
+            guard (status.st_mode & S_IFMT) == S_IFSOCK else { throw SystemCallError(call: "bind(\(path)): not a socket", code: EEXIST) }
+            unlink(path)
+        }
+        let fd = try syscall("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0) }
+        do {
+            _ = try syscall("bind(\(path))") {
+                withUnsafePointer(to: &address) { pointer in
+                    pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+                }
+            }
+            _ = try syscall("chmod(\(path))") { chmod(path, mode_t(mode)) }
+            _ = try syscall("listen") { Glibc.listen(fd, backlog) }
+        } catch {
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    /// Accepts one pending connection with its peer: `10.0.0.5` for TCP, `unix` for a local
+    /// socket. Nil when none is waiting.
+    public static func acceptPeer(_ fd: Int32) throws(SystemCallError) -> (fd: Int32, peer: String)? {
+        while true {
+            var storage = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let client = withUnsafeMutablePointer(to: &storage) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.accept(fd, $0, &length) }
+            }
+            if client >= 0 {
+                setNonBlocking(client)
+                let family = Int32(storage.ss_family)
+                if family == AF_INET || family == AF_INET6 {
+                    var one: Int32 = 1
+                    _ = setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+                    return (client, SocketAddress(storage: storage, length: length).host)
+                }
+                return (client, "unix")
+            }
+            let code = errno
+            switch code {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK, ECONNABORTED: return nil
+            default: throw SystemCallError(call: "accept", code: code)
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import ControlAPI
+import Foundation
+import Synchronization
+import SystemSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A blocking raw client: what arrives is exactly what the server wrote.
+private final class RawClient {
+    let fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else { throw POSIXError(.ECONNREFUSED) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    init(path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in for (i, b) in path.utf8.enumerated() { raw[i] = b } }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else { throw POSIXError(.ECONNREFUSED) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    func send(_ text: String) { _ = text.utf8CString.withUnsafeBufferPointer { Glibc.send(fd, $0.baseAddress, $0.count - 1, Int32(MSG_NOSIGNAL)) } }
+
+    /// Reads until `text` has arrived, the peer closes, or 5 s pass.
+    func read(until text: String? = nil) -> String {
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            if let text, String(decoding: received, as: UTF8.self).contains(text) { break }
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            received += buffer[0..<n]
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+}
+
+@Suite(.serialized) struct HTTPServerTests {
+    private func server(_ limits: HTTPServerLimits = HTTPServerLimits(), handler: @escaping HTTPServer.Handler = { request, context, responder in
+        responder.respond(.json(.ok, .object([("path", .string("/" + request.path.joined(separator: "/"))), ("peer", .string(context.peer))])))
+    }) throws -> (HTTPServer, Int) {
+        let server = try HTTPServer(limits: limits, logger: .disabled, handler: handler)
+        return (server, try server.listen(host: "127.0.0.1", port: 0))
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrderOnOneConnection() throws {
+        let (server, port) = try server()
+        defer { server.shutdown() }
+        let client = try RawClient(port: port)
+        client.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let text = client.read()
+        let first = try #require(text.range(of: #"{"path":"/a","peer":"127.0.0.1"}"#))
+        let second = try #require(text.range(of: #"{"path":"/b","peer":"127.0.0.1"}"#))
+        #expect(first.lowerBound < second.lowerBound)
+        #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(text.contains("Connection: close\r\n"))
+    }
+
+    @Test func aMalformedRequestGets400AndTheServerGoesOn() throws {
+        let (server, port) = try server()
+        defer { server.shutdown() }
+        let bad = try RawClient(port: port)
+        bad.send("GET /a HTTP/1.1\r\nHost: x\r\nBroken header\r\n\r\n")
+        let answer = bad.read()
+        #expect(answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
+        #expect(answer.contains(#""error":{"code":"#))
+        let good = try RawClient(port: port)
+        good.send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(good.read(until: "}").contains(#""path":"/ok""#))
+    }
+
+    @Test func aSlowClientIsCutOffWith408() throws {
+        let (server, port) = try server(HTTPServerLimits(requestTimeout: .milliseconds(200)))
+        defer { server.shutdown() }
+        let client = try RawClient(port: port)
+        client.send("GET /slow HTTP/1.1\r\nHo")
+        Thread.sleep(forTimeInterval: 0.1)
+        client.send("st: x\r\n")  // more bytes do not buy more time
+        let answer = client.read()
+        #expect(answer.hasPrefix("HTTP/1.1 408 "))
+    }
+
+    @Test func connectionsBeyondTheLimitGet503() throws {
+        let (server, port) = try server(HTTPServerLimits(maximumConnections: 2))
+        defer { server.shutdown() }
+        let a = try RawClient(port: port), b = try RawClient(port: port)
+        a.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n")
+        b.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n")
+        _ = a.read(until: "}")
+        _ = b.read(until: "}")
+        let c = try RawClient(port: port)
+        #expect(c.read().hasPrefix("HTTP/1.1 503 "))
+        #expect(server.connectionCount == 2)
+    }
+
+    @Test func anEventStreamWritesUntilTheClientLeaves() throws {
+        let closed = Mutex(false)
+        let box = ServerBox()
+        let (server, port) = try server { request, context, responder in
+            let stream = responder.startStream(HTTPResponse(status: .ok, headers: ServerSentEvent.responseHeaders))
+            stream.send(ServerSentEvent(id: "1", event: "hello", data: "a\nb").serialized())
+            box.server?.onClose(of: context.connectionID) { closed.withLock { $0 = true } }
+        }
+        box.server = server
+        defer { server.shutdown() }
+        do {
+            let client = try RawClient(port: port)
+            client.send("GET /v1/events HTTP/1.1\r\nHost: x\r\n\r\n")
+            let text = client.read(until: "data: b\n\n")
+            #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(text.contains("id: 1\nevent: hello\ndata: a\ndata: b\n\n"))
+        }
+        let deadline = Date().addingTimeInterval(5)
+        while !closed.withLock({ $0 }), Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(closed.withLock { $0 })
+    }
+
+    @Test func theUnixSocketServesTheSameAndHasItsMode() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("http-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("api.sock").path
+        let server = try HTTPServer(logger: .disabled) { request, context, responder in
+            responder.respond(.json(.ok, .object([("peer", .string(context.peer))])))
+        }
+        defer { server.shutdown() }
+        try server.listen(path: path, mode: 0o660)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o660)
+        let client = try RawClient(path: path)
+        client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(client.read(until: "}").contains(#"{"peer":"unix"}"#))
+    }
+}
+
+private final class ServerBox: @unchecked Sendable {
+    var server: HTTPServer?
+}
