@@ -37,6 +37,9 @@ let package = Package(
         .executableTarget(
             name: "AMIDecoderBenchmark", dependencies: ["AMI"], path: "Benchmarks/AMIDecoderBenchmark",
             swiftSettings: strict),
+        .executableTarget(
+            name: "DaemonBenchmark", dependencies: ["Daemon", "AMISimulator", "AMI", "AgentCore", "Config", "SystemSupport"],
+            path: "Benchmarks/DaemonBenchmark", swiftSettings: strict),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "AgentCore"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "SystemSupportTests", dependencies: ["SystemSupport"], swiftSettings: strict),

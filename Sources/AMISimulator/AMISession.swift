@@ -31,6 +31,8 @@ final class AMISession {
     /// While a synchronous Originate runs, events for this session wait here (as in Asterisk).
     var holdingEvents = 0
     var heldEvents: [[UInt8]] = []
+    /// Events queued for this session so far (held ones included; list events answering an action not).
+    var eventsSent = 0
     var filters: [NSRegularExpression] = []
 
     init(id: Int, fd: Int32, localAddress: String, remoteAddress: String) {

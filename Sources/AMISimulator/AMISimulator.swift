@@ -63,6 +63,14 @@ public final class AMISimulator: Sendable {
     /// Logged-in and not-yet-logged-in connections.
     public func sessionCount() -> Int { sync { $0.sessions.count } ?? 0 }
 
+    /// Events sent so far to each logged-in session, by session number (1 for the first connection):
+    /// what a client has read once it has caught up. List events answering an action are not counted.
+    public func eventsSent() -> [Int: Int] {
+        sync { core in
+            Dictionary(uniqueKeysWithValues: core.sessions.values.filter(\.authenticated).map { ($0.id, $0.eventsSent) })
+        } ?? [:]
+    }
+
     /// Every action read so far (up to 100 000), with its arrival time.
     public func receivedActions() -> [ReceivedAction] { sync { $0.received } ?? [] }
 

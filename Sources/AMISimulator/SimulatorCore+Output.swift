@@ -33,6 +33,7 @@ extension SimulatorCore {
     }
 
     func deliverEvent(_ bytes: [UInt8], to session: AMISession) {
+        session.eventsSent += 1
         if session.holdingEvents > 0 {
             session.heldEvents.append(bytes)
         } else {
