@@ -77,12 +77,15 @@ public final class EventLoop: @unchecked Sendable {
 
     /// Runs `work` on the loop thread, soon. Safe from any thread.
     public func execute(_ work: @escaping @Sendable () -> Void) {
-        let accepted = inbox.withLock { state -> Bool in
+        // Only the first task since the loop last drained its inbox writes to the pipe: the loop
+        // takes every queued task at once, so one wake serves them all (a busy AMI feed no longer
+        // costs a write(2) per event).
+        let first = inbox.withLock { state -> Bool in
             if state.stopping { return false }
             state.tasks.append(work)
-            return true
+            return state.tasks.count == 1
         }
-        if accepted { wake() }
+        if first { wake() }
     }
 
     /// Stops the loop after the tasks already queued, and waits for its thread to end.
