@@ -55,6 +55,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "AMISimulatorTests", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),
         .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI", "SystemSupport"], swiftSettings: strict),
+        // Runs the built ccagentd and amisim as processes: both executables must be built first.
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["AMI", "AgentCore", "Store", "ccagentd", "amisim"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
