@@ -12,17 +12,23 @@ extension AgentStateMachine {
             // The phone placing a call shows up in state 4 (Ring); a channel Asterisk makes
             // towards the phone starts Down (0). A click-to-dial rings the phone first, yet it is
             // an outgoing call.
-            let direction: CallDirection = pendingOriginates.remove(agent) != nil || state == 4 ? .outgoing : .incoming
+            let direction: CallDirection = takeOriginate(of: agent) || state == 4 ? .outgoing : .incoming
             startCall(agent, uniqueID: uniqueID, channel: channel, direction: direction, at: now, cause: .call, effects: &effects)
         case .dialed(let uniqueID, let channel):
             guard let agent = owner(of: channel), agents[agent]?.calls[uniqueID] == nil else { break }
-            let direction: CallDirection = pendingOriginates.remove(agent) != nil ? .outgoing : .incoming
+            let direction: CallDirection = takeOriginate(of: agent) ? .outgoing : .incoming
             startCall(agent, uniqueID: uniqueID, channel: channel, direction: direction, at: now, cause: .call, effects: &effects)
         case .hangup(let uniqueID, _):
-            guard let agent = callOwners[uniqueID] else { break }
-            endCall(agent, uniqueID: uniqueID, at: now, cause: .hangup, effects: &effects)
+            guard let agent = callOwners.removeValue(forKey: uniqueID) else { break }
+            finishCall(agent, uniqueID: uniqueID, at: now, cause: .hangup, effects: &effects)
         }
         return Outcome(effects: effects)
+    }
+
+    /// Whether a click-to-dial towards the agent's phone was waiting for its channel (and now is
+    /// not). Hardly ever: the empty set is not even hashed into.
+    private mutating func takeOriginate(of agent: AgentID) -> Bool {
+        !pendingOriginates.isEmpty && pendingOriginates.remove(agent) != nil
     }
 
     /// The logged-in agent whose phone a channel belongs to: `PJSIP/101-0000002a` → `PJSIP/101`,
@@ -33,6 +39,7 @@ extension AgentStateMachine {
     }
 
     static func channelBase(ofChannel channel: String) -> String? {
+        if channel.utf8.allSatisfy({ $0 < 0x80 }) { return asciiChannelBase(ofChannel: channel) }
         var name = Substring(channel)
         if name.hasPrefix("Local/") {
             if name.hasSuffix(";2") { return nil }  // Asterisk's internal half of the same call
@@ -42,44 +49,77 @@ extension AgentStateMachine {
         return String(name[..<dash])
     }
 
+    /// `channelBase(ofChannel:)` over the bytes of an ASCII name (all Asterisk gives channels),
+    /// where no character but CR LF spans two bytes, and neither is looked for.
+    private static func asciiChannelBase(ofChannel channel: String) -> String? {
+        let bytes = channel.utf8
+        var end = bytes.endIndex
+        if bytes.starts(with: "Local/".utf8) {
+            if bytes.count >= 2, bytes[bytes.index(end, offsetBy: -2)] == UInt8(ascii: ";") {
+                let last = bytes[bytes.index(before: end)]
+                if last == UInt8(ascii: "2") { return nil }  // Asterisk's internal half of the same call
+                if last == UInt8(ascii: "1") { end = bytes.index(end, offsetBy: -2) }
+            }
+        }
+        guard let dash = bytes[..<end].lastIndex(of: UInt8(ascii: "-")) else { return nil }
+        return String(channel[..<dash])
+    }
+
     mutating func startCall(
         _ agent: AgentID, uniqueID: String, channel: String, direction: CallDirection, at now: Timestamp, cause: Cause,
         effects: inout [Effect]
     ) {
-        guard var state = agents[agent], !state.isVirtual, state.calls[uniqueID] == nil else { return }
-        state.calls[uniqueID] = direction
+        guard let index = agents.index(forKey: agent),
+            withAgentState(at: index, { !$0.isVirtual && $0.calls[uniqueID] == nil })
+        else { return }
+        // Changed in place: a copy would share the calls dictionary and copy it on the insert.
+        let isCall = Self.add(uniqueID, direction, &agents.values[index])
         callOwners[uniqueID] = agent
+        effects.reserve(3)
         effects.append(.callStarted(agent: agent, uniqueID: uniqueID, channel: channel, direction: direction, at: now))
-        if state.status.isCall {
-            agents[agent] = state  // one more call, counted; the status stays
-            effects.append(.saveAgent(agent, state))
+        if isCall {
+            effects.append(.saveAgent(agent, agents.values[index]))  // one more call, counted; the status stays
             return
         }
+        move(at: index, to: direction.status, at: now, cause: cause, actor: .system, effects: &effects)
+    }
+
+    /// Adds a call to the state; true when the agent was already in a call (the status stays),
+    /// else the status the call interrupts is remembered.
+    private static func add(_ uniqueID: String, _ direction: CallDirection, _ state: inout AgentState) -> Bool {
+        state.calls[uniqueID] = direction
+        if state.status.isCall { return true }
         state.statusBeforeCall = state.status
         state.requestedBy = nil
-        agents[agent] = state
-        move(agent, to: direction.status, at: now, cause: cause, actor: .system, effects: &effects)
+        return false
     }
 
     mutating func endCall(_ agent: AgentID, uniqueID: String, at now: Timestamp, cause: Cause, effects: inout [Effect]) {
         callOwners[uniqueID] = nil
-        guard var state = agents[agent], state.calls.removeValue(forKey: uniqueID) != nil else { return }
-        agents[agent] = state
+        finishCall(agent, uniqueID: uniqueID, at: now, cause: cause, effects: &effects)
+    }
+
+    /// `endCall` once the call is no longer in `callOwners`.
+    private mutating func finishCall(_ agent: AgentID, uniqueID: String, at now: Timestamp, cause: Cause, effects: inout [Effect]) {
+        guard let index = agents.index(forKey: agent), withAgentState(at: index, { $0.calls.removeValue(forKey: uniqueID) != nil })
+        else { return }
+        let state = agents.values[index]
+        effects.reserve(3)
         effects.append(.callEnded(agent: agent, uniqueID: uniqueID, at: now))
         guard state.calls.isEmpty, state.status.isCall else {
             effects.append(.saveAgent(agent, state))
             return
         }
-        let last = state.statusBeforeCall ?? configuration.loginStatus
+        let last = state.statusBeforeCall ?? defaultStatus
         var target = last
         var note: String?
         if let requester = state.requestedBy {
             note = "asked for by \(requester) during the call"
-        } else if case .status(let wrapUp) = configuration.statuses[state.status]?.onHangup, configuration.statuses[wrapUp] != nil {
+        } else if case .status(let wrapUp) = statusRules[state.status]?.onHangup, statusRules[wrapUp] != nil {
             target = wrapUp
         }
         target = adapt(target, for: state)
-        if configuration.statuses[target] == nil { target = adapt(configuration.loginStatus, for: state) }
-        move(agent, to: target, at: now, cause: cause, actor: state.requestedBy ?? .system, note: note, effects: &effects)
+        if statusRules[target] == nil { target = adapt(defaultStatus, for: state) }
+        move(at: index, to: target, at: now, cause: cause, actor: state.requestedBy ?? .system, note: note, effects: &effects)
     }
 }

@@ -15,42 +15,48 @@ extension AgentStateMachine {
         case .phone: return .phone
         case .user(let id):
             if id == agent { return .agent }
-            return configuration.users[id]?.role == .admin ? .admin : .supervisor
+            return userSlots[id].map { userRules[$0].role } == .admin ? .admin : .supervisor
         }
     }
 
-    private func check(_ agent: AgentID, by actor: Actor) -> CommandError? {
-        guard let user = configuration.users[agent] else { return .unknownAgent(agent) }
-        guard mayChange(agent, by: actor) else {
-            // Someone who may not even see the agent learns nothing about it.
-            return maySee(agent, by: actor) ? .forbidden(actor: actor, agent: agent) : .unknownAgent(agent)
+    /// Whether `actor` may run a command on `agent`; the agent's slot in `userRules` if so.
+    private func check(_ agent: AgentID, by actor: Actor) throws(CommandError) -> Int {
+        guard let slot = userSlots[agent] else { throw .unknownAgent(agent) }
+        let allowed: Bool
+        if case .user(let id) = actor, id == agent {
+            allowed = userRules[slot].active  // `mayChange` for an agent acting on itself
+        } else {
+            allowed = mayChange(agent, by: actor)
         }
-        guard user.isAgent else { return .notAnAgent(agent) }
-        guard user.active else { return .inactive(agent) }
-        return nil
+        guard allowed else {
+            // Someone who may not even see the agent learns nothing about it.
+            throw maySee(agent, by: actor) ? .forbidden(actor: actor, agent: agent) : .unknownAgent(agent)
+        }
+        guard userRules[slot].isAgent else { throw .notAnAgent(agent) }
+        guard userRules[slot].active else { throw .inactive(agent) }
+        return slot
     }
 
     /// A status limit check: nil when allowed, a warning when over a `warn` limit.
     private func limit(_ status: StatusID) -> Result<String?, CommandError> {
-        guard let definition = configuration.statuses[status], let max = definition.maxAgents,
-            count(in: status) >= max
+        guard let rules = statusRules[status], let max = rules.maxAgents, count(in: status) >= max
         else { return .success(nil) }
-        switch definition.overLimit {
+        switch rules.overLimit {
         case .deny: return .failure(.limitReached(status, limit: max))
         case .warn: return .success("status \(status) is over its limit: \(count(in: status) + 1) agents, limit \(max)")
         }
     }
 
     private mutating func login(_ agent: AgentID, at extensionID: ExtensionID, by actor: Actor, now: Timestamp) -> Outcome {
-        if let error = check(agent, by: actor) { return Outcome(result: .failure(error)) }
+        do { _ = try check(agent, by: actor) } catch { return Outcome(result: .failure(error)) }
         guard let user = configuration.users[agent] else { return Outcome(result: .failure(.unknownAgent(agent))) }
-        if let current = agents[agent] {
-            return Outcome(result: .failure(.alreadyLoggedIn(agent, at: current.extensionID)))
+        if let current = agents.index(forKey: agent) {
+            return Outcome(result: .failure(.alreadyLoggedIn(agent, at: withAgentState(at: current, \.extensionID))))
         }
         guard let definition = configuration.extensions[extensionID] else {
             return Outcome(result: .failure(.unknownExtension(extensionID)))
         }
-        guard extensionOffer(for: agent).contains(where: { $0.id == extensionID }) else {
+        guard offers(extensionID, to: user) else {
             return Outcome(result: .failure(.extensionNotAllowed(agent, extensionID)))
         }
         if let holder = byExtension[extensionID] {
@@ -67,7 +73,7 @@ extension AgentStateMachine {
         } else {
             guard let phone = definition.interface else { return Outcome(result: .failure(.unknownExtension(extensionID))) }
             interface = phone
-            status = configuration.loginStatus
+            status = defaultStatus
         }
         var warnings: [String] = []
         switch limit(status) {
@@ -88,11 +94,11 @@ extension AgentStateMachine {
     }
 
     private mutating func logout(_ agent: AgentID, by actor: Actor, now: Timestamp) -> Outcome {
-        if let error = check(agent, by: actor) {
+        do { _ = try check(agent, by: actor) } catch {
             // An inactive or removed user may still be logged out.
             if case .inactive = error {} else if case .notAnAgent = error {} else { return Outcome(result: .failure(error)) }
         }
-        guard agents[agent] != nil else { return Outcome(result: .failure(.notLoggedIn(agent))) }
+        guard agents.index(forKey: agent) != nil else { return Outcome(result: .failure(.notLoggedIn(agent))) }
         var effects: [Effect] = []
         logOut(agent, at: now, cause: cause(of: actor, acting: agent), actor: actor, note: nil, effects: &effects)
         return Outcome(effects: effects, result: .success(nil))
@@ -106,7 +112,7 @@ extension AgentStateMachine {
         for (uniqueID, _) in state.calls.sorted(by: { $0.key < $1.key }) {
             effects.append(.callEnded(agent: agent, uniqueID: uniqueID, at: now))
         }
-        let stays = configuration.users[agent]?.stayInQueuesOnLogout == true && cause != .reload
+        let stays = userSlots[agent].map { userRules[$0].stayInQueuesOnLogout } == true && cause != .reload
         if stays, members[state.interface] != nil {
             lingering[state.interface] = agent
         } else {
@@ -119,9 +125,10 @@ extension AgentStateMachine {
     }
 
     private mutating func setStatus(_ agent: AgentID, to requested: StatusID, by actor: Actor, now: Timestamp) -> Outcome {
-        if let error = check(agent, by: actor) { return Outcome(result: .failure(error)) }
-        guard let state = agents[agent] else { return Outcome(result: .failure(.notLoggedIn(agent))) }
-        guard configuration.statuses[requested] != nil else { return Outcome(result: .failure(.unknownStatus(requested))) }
+        let slot: Int
+        do { slot = try check(agent, by: actor) } catch { return Outcome(result: .failure(error)) }
+        guard let index = agents.index(forKey: agent) else { return Outcome(result: .failure(.notLoggedIn(agent))) }
+        guard statusRules[requested] != nil else { return Outcome(result: .failure(.unknownStatus(requested))) }
         switch requested {
         case .unassigned:
             return Outcome(result: .failure(.statusNotSettable(requested, reason: "log out instead")))
@@ -130,28 +137,34 @@ extension AgentStateMachine {
         default:
             break
         }
-        let status = adapt(requested, for: state)
+        let (current, isVirtual) = withAgentState(at: index) { ($0.status, $0.isVirtual) }
+        let status = adapt(requested, isVirtual: isVirtual)
         var effects: [Effect] = []
         var warnings: [String] = []
 
-        if state.status.isCall {
+        if current.isCall {
             // During a call the change is kept and honoured at hangup, as the new "last"; the
             // membership follows at once (a call keeps the membership of the status it interrupted).
-            guard state.statusBeforeCall != status || state.requestedBy == nil else { return Outcome(result: .success(state)) }
-            var updated = state
-            updated.statusBeforeCall = status
-            updated.requestedBy = actor
-            agents[agent] = updated
+            guard withAgentState(at: index, { $0.statusBeforeCall != status || $0.requestedBy == nil }) else {
+                return Outcome(result: .success(agents.values[index]))
+            }
+            Self.request(status, by: actor, &agents.values[index])
+            let updated = agents.values[index]
             converge(updated.interface, to: desiredMembers(for: updated), effects: &effects)
             effects.append(.saveAgent(agent, updated))
             return Outcome(effects: effects, result: .success(updated))
         }
-        guard status != state.status else { return Outcome(result: .success(state)) }
+        guard status != current else { return Outcome(result: .success(agents.values[index])) }
         switch limit(status) {
         case .failure(let error): return Outcome(result: .failure(error))
         case .success(let warning): warnings += warning.map { [$0] } ?? []
         }
-        move(agent, to: status, at: now, cause: cause(of: actor, acting: agent), actor: actor, note: warnings.first, effects: &effects)
-        return Outcome(effects: effects, result: .success(agents[agent]), warnings: warnings)
+        let moved = move(at: index, slot: slot, to: status, at: now, cause: cause(of: actor, acting: agent), actor: actor, note: warnings.first, effects: &effects)
+        return Outcome(effects: effects, result: .success(moved ?? agents[agent]), warnings: warnings)
+    }
+
+    private static func request(_ status: StatusID, by actor: Actor, _ state: inout AgentState) {
+        state.statusBeforeCall = status
+        state.requestedBy = actor
     }
 }

@@ -4,7 +4,7 @@ extension AgentStateMachine {
         switch actor {
         case .admin, .system: .admin
         case .phone: .agent
-        case .user(let id): configuration.users[id]?.role
+        case .user(let id): userSlots[id].map { userRules[$0].role }
         }
     }
 
@@ -18,9 +18,10 @@ extension AgentStateMachine {
             if let current = agents[agent] { return current.extensionID == extensionID }
             return configuration.users[agent]?.personalExtension == extensionID
         case .user(let id):
-            guard let user = configuration.users[id], user.active else { return false }
-            if id == agent || user.role == .admin { return true }
-            return user.role == .supervisor && configuration.users[agent]?.supervisors.contains(id) == true
+            guard let slot = userSlots[id], userRules[slot].active else { return false }
+            let role = userRules[slot].role
+            if id == agent || role == .admin { return true }
+            return role == .supervisor && userSlots[agent].map { userRules[$0].supervisors.contains(id) } == true
         }
     }
 
@@ -74,5 +75,14 @@ extension AgentStateMachine {
             add(id, .other, id.rawValue)
         }
         return offer
+    }
+
+    /// Whether `extensionOffer(for:)` lists `extensionID` for `user`, without building the list.
+    func offers(_ extensionID: ExtensionID, to user: UserDefinition) -> Bool {
+        guard let definition = configuration.extensions[extensionID] else { return false }
+        if definition.isVirtual {
+            return user.remote && user.virtualExtension == extensionID && user.mobile != nil
+        }
+        return user.personalExtension == extensionID || user.extensions.contains(extensionID)
     }
 }

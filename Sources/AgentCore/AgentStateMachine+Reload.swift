@@ -14,7 +14,7 @@ extension AgentStateMachine {
                     reason = "user \(agent) is no longer an active agent"
                 } else if new.extensions[state.extensionID] == nil {
                     reason = "extension \(state.extensionID) was removed"
-                } else if !extensionOffer(for: agent).contains(where: { $0.id == state.extensionID }) {
+                } else if !offers(state.extensionID, to: user) {
                     reason = "\(agent) may no longer use extension \(state.extensionID)"
                 } else {
                     reason = nil
@@ -33,7 +33,7 @@ extension AgentStateMachine {
         for (interface, agent) in lingering.sorted(by: { $0.key < $1.key }) {
             if let user = new.users[agent], user.active {
                 members[interface].map { current in
-                    let wanted = members(for: user, interface: interface, stateInterface: current.first?.stateInterface, status: new.loginStatus, force: true)
+                    let wanted = members(for: agent, interface: interface, stateInterface: current.first?.stateInterface, status: defaultStatus, force: true)
                     converge(interface, to: wanted, effects: &effects)
                 }
             } else {
@@ -67,11 +67,11 @@ extension AgentStateMachine {
             insert(state)
         }
         // A status that no longer exists: back to the login status.
-        if configuration.statuses[state.status] == nil {
-            move(agent, to: adapt(configuration.loginStatus, for: state), at: now, cause: .reload, actor: .system,
+        if statusRules[state.status] == nil {
+            move(agent, to: adapt(defaultStatus, for: state), at: now, cause: .reload, actor: .system,
                  note: "status \(state.status) was removed", effects: &effects)
-        } else if let before = state.statusBeforeCall, configuration.statuses[before] == nil {
-            state.statusBeforeCall = adapt(configuration.loginStatus, for: state)
+        } else if let before = state.statusBeforeCall, statusRules[before] == nil {
+            state.statusBeforeCall = adapt(defaultStatus, for: state)
             agents[agent] = state
         }
         if let current = agents[agent] {

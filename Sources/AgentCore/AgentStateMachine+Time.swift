@@ -2,6 +2,9 @@ extension AgentStateMachine {
     /// A clock tick: every timed status past its deadline moves to its `timeout_goto`, recorded
     /// at the deadline (not at the tick), and chains through timed statuses already expired.
     public mutating func tick(at now: Timestamp) -> Outcome {
+        // Nothing is due before the earliest entry, live or stale: most ticks end here. Stale
+        // entries are dropped when something is due.
+        if let earliest = deadlineHeap.earliest, now < earliest { return Outcome() }
         deadlineHeap.prune { at, agent in deadlines[agent] == at }
         guard let earliest = deadlineHeap.earliest, earliest <= now else { return Outcome() }
         var effects: [Effect] = []
@@ -12,15 +15,16 @@ extension AgentStateMachine {
         for agent in due {
             // A chain: break (15 min) → lunch (30 min) → connected, each at its own deadline.
             var hops = 0
-            while let deadline = deadlines[agent], deadline <= now, let state = agents[agent], hops < configuration.statuses.count {
+            while let deadline = deadlines[agent], deadline <= now, let index = agents.index(forKey: agent), hops < statusRules.count {
                 hops += 1
-                guard let next = configuration.statuses[state.status]?.timeoutGoto else { break }
-                let target = adapt(next, for: state)
-                if target == state.status {
+                let (status, isVirtual) = withAgentState(at: index) { ($0.status, $0.isVirtual) }
+                guard let next = statusRules[status]?.timeoutGoto else { break }
+                let target = adapt(next, isVirtual: isVirtual)
+                if target == status {
                     deadlines[agent] = nil
                     break
                 }
-                move(agent, to: target, at: deadline, cause: .timeout, actor: .system, effects: &effects)
+                move(at: index, to: target, at: deadline, cause: .timeout, actor: .system, effects: &effects)
             }
         }
         deadlineHeap.compact(deadlines)

@@ -21,10 +21,13 @@ public struct AgentStateMachine: Sendable {
     var deadlines: [AgentID: Timestamp] = [:]
     var deadlineHeap = DeadlineHeap()
     var pendingOriginates: Set<AgentID> = []
-    /// Per user: every queue its skills name with its penalty (the lowest wins when two skills
-    /// share a queue), sorted by queue. Sorted lists keep the membership diff a merge: no
-    /// hashing, no sorting on the hot path.
-    var userQueues: [AgentID: [(queue: QueueName, penalty: Int)]] = [:]
+    /// The configuration as the rules read it, rebuilt with it (`rebuildCaches`). Per user in an
+    /// array, so that reading a field copies nothing; `userSlots` says where each user is.
+    var userRules: [UserRules] = []
+    var userSlots: [AgentID: Int] = [:]
+    var statusRules: [StatusID: StatusRules] = [:]
+    /// `configuration.loginStatus`, which is computed.
+    var defaultStatus: StatusID = .connected
 
     public init(configuration: CoreConfiguration) {
         self.configuration = configuration
@@ -41,9 +44,9 @@ public struct AgentStateMachine: Sendable {
             members[state.interface] = desired.isEmpty ? nil : desired
         }
         for (interface, agent) in lingering {
-            guard agents[agent] == nil, let user = configuration.users[agent] else { continue }
+            guard agents[agent] == nil, configuration.users[agent] != nil else { continue }
             self.lingering[interface] = agent
-            members[interface] = members(for: user, interface: interface, stateInterface: nil, status: configuration.loginStatus, force: true)
+            members[interface] = members(for: agent, interface: interface, stateInterface: nil, status: defaultStatus, force: true)
         }
     }
 
@@ -61,32 +64,28 @@ public struct AgentStateMachine: Sendable {
     /// The queues (with penalties) the agent's current status implies: what the core keeps
     /// Asterisk at.
     public func desiredMembers(for state: AgentState) -> [Member] {
-        guard let user = configuration.users[state.agent] else { return [] }
-        return members(for: user, interface: state.interface, stateInterface: state.stateInterface, status: state.membershipStatus)
+        guard let slot = userSlots[state.agent], activates(state.membershipStatus) else { return [] }
+        return userRules[slot].members(interface: state.interface, stateInterface: state.stateInterface)
     }
 
-    func members(for user: UserDefinition, interface: Interface, stateInterface: Interface?, status: StatusID, force: Bool = false) -> [Member] {
-        guard force || configuration.statuses[status]?.activatesSkills == true, let queues = userQueues[user.login] else { return [] }
-        return queues.map { Member(queue: $0.queue, interface: interface, penalty: $0.penalty, memberName: user.name, stateInterface: stateInterface) }
+    /// `desiredMembers` for a state whose status is known to activate its skills.
+    private func userMembers(for state: AgentState, slot: Int?) -> [Member] {
+        guard let slot = slot ?? userSlots[state.agent] else { return [] }
+        return userRules[slot].members(interface: state.interface, stateInterface: state.stateInterface)
+    }
+
+    func members(for agent: AgentID, interface: Interface, stateInterface: Interface?, status: StatusID, force: Bool = false) -> [Member] {
+        guard force || activates(status), let slot = userSlots[agent] else { return [] }
+        return userRules[slot].members(interface: interface, stateInterface: stateInterface)
     }
 
     // MARK: Bookkeeping shared by the rules
 
-    mutating func rebuildCaches() {
-        userQueues.removeAll(keepingCapacity: true)
-        for (id, user) in configuration.users {
-            var queues: [QueueName: Int] = [:]
-            for assignment in user.skills {
-                for queue in configuration.skills[assignment.skill]?.queues ?? [] {
-                    queues[queue] = min(queues[queue] ?? Int.max, assignment.penalty)
-                }
-            }
-            userQueues[id] = queues.map { (queue: $0.key, penalty: $0.value) }.sorted { $0.queue < $1.queue }
-        }
-    }
-
     mutating func insert(_ state: AgentState) {
         agents[state.agent] = state
+        if let slot = userSlots[state.agent] {
+            userRules[slot].cacheMembers(interface: state.interface, stateInterface: state.stateInterface)
+        }
         byExtension[state.extensionID] = state.agent
         if !state.isVirtual { byChannelBase[Self.channelBase(of: state.interface)] = state.agent }
         for uniqueID in state.calls.keys { callOwners[uniqueID] = state.agent }
@@ -107,82 +106,132 @@ public struct AgentStateMachine: Sendable {
     }
 
     mutating func updateDeadline(of state: AgentState) {
-        if let timeout = configuration.statuses[state.status]?.timeout, configuration.statuses[state.status]?.timeoutGoto != nil {
+        updateDeadline(of: state, timeout: statusRules[state.status]?.timeout)
+    }
+
+    /// `updateDeadline` with the timeout of the agent's status already looked up.
+    private mutating func updateDeadline(of state: AgentState, timeout: Duration?) {
+        if let timeout {
             let deadline = state.since + timeout
-            if deadlines[state.agent] != deadline {
-                deadlines[state.agent] = deadline
+            if deadlines.updateValue(deadline, forKey: state.agent) != deadline {
                 deadlineHeap.push(deadline, state.agent)
             }
         } else {
-            deadlines[state.agent] = nil
+            deadlines.removeValue(forKey: state.agent)
         }
     }
 
-    /// Moves an agent to `status`, records it, and converges its membership.
+    /// Moves an agent to `status`, records it, and converges its membership. Returns the agent's
+    /// state afterwards, or nil when it did not move.
+    @discardableResult
     mutating func move(
         _ agent: AgentID, to status: StatusID, at now: Timestamp, cause: Cause, actor: Actor, note: String? = nil,
         effects: inout [Effect]
-    ) {
-        guard var state = agents[agent], state.status != status else { return }
-        let from = state.status
-        let wasActive = activates(state.membershipStatus)
+    ) -> AgentState? {
+        guard let index = agents.index(forKey: agent) else { return nil }
+        return move(at: index, to: status, at: now, cause: cause, actor: actor, note: note, effects: &effects)
+    }
+
+    /// `move` for an agent already looked up (and its user's slot, when the caller has it); the
+    /// state is changed in place, not copied out and written back.
+    @discardableResult
+    mutating func move(
+        at index: [AgentID: AgentState].Index, slot: Int? = nil, to status: StatusID, at now: Timestamp, cause: Cause,
+        actor: Actor, note: String? = nil, effects: inout [Effect]
+    ) -> AgentState? {
+        let (from, wasMembership) = withAgentState(at: index) { ($0.status, $0.membershipStatus) }
+        guard from != status else { return nil }
+        let wasActive = activates(wasMembership)
+        let rules = statusRules[status]
+        effects.reserve(2)
         statusCounts[from, default: 1] -= 1
         statusCounts[status, default: 0] += 1
+        Self.enter(status, at: now, &agents.values[index])
+        let state = agents.values[index]
+        updateDeadline(of: state, timeout: rules?.timeout)
+        effects.append(.transition(Transition(agent: state.agent, from: from, to: status, at: now, cause: cause, actor: actor, note: note)))
+        // Membership depends on the status only through `activate_skills`: when that is the
+        // same on both sides, the members already match and nothing need be computed. Out of a
+        // call, the membership status is the status itself.
+        let isActive = status.isCall ? activates(state.membershipStatus) : rules?.activatesSkills == true
+        if isActive != wasActive {
+            converge(state.interface, to: isActive ? userMembers(for: state, slot: slot) : [], effects: &effects)
+        }
+        effects.append(.saveAgent(state.agent, state))
+        return state
+    }
+
+    /// Works on a logged-in agent's state where it lies. Reading `agents.values[index]` would
+    /// copy the whole state, a retain and a release per field, to look at one of them. Like any
+    /// write, it makes the dictionary's storage unique first.
+    mutating func withAgentState<Result>(at index: [AgentID: AgentState].Index, _ body: (inout AgentState) -> Result) -> Result {
+        body(&agents.values[index])
+    }
+
+    private static func enter(_ status: StatusID, at now: Timestamp, _ state: inout AgentState) {
         state.status = status
         state.since = now
         if !status.isCall {
             state.statusBeforeCall = nil
             state.requestedBy = nil
         }
-        agents[agent] = state
-        updateDeadline(of: state)
-        effects.append(.transition(Transition(agent: agent, from: from, to: status, at: now, cause: cause, actor: actor, note: note)))
-        // Membership depends on the status only through `activate_skills`: when that is the
-        // same on both sides, the members already match and nothing need be computed.
-        if activates(state.membershipStatus) != wasActive {
-            converge(state.interface, to: desiredMembers(for: state), effects: &effects)
-        }
-        effects.append(.saveAgent(agent, state))
     }
 
-    func activates(_ status: StatusID) -> Bool { configuration.statuses[status]?.activatesSkills == true }
-
     /// Sends only what changes `interface`'s membership from what the core believes to `desired`.
-    /// Both lists are sorted by queue: a merge walk.
+    /// Both lists are sorted by queue: a merge walk, once for the removals and once for the
+    /// additions and changes, so the removals come first.
     mutating func converge(_ interface: Interface, to desired: [Member], effects: inout [Effect]) {
-        let current = members[interface] ?? []
+        Self.converge(&members[interface], of: interface, to: desired, effects: &effects)
+    }
+
+    /// `converge` on the entry of `members` itself: one lookup for the read and the write.
+    private static func converge(_ believed: inout [Member]?, of interface: Interface, to desired: [Member], effects: inout [Effect]) {
+        let current = believed ?? []
         if current.isEmpty, desired.isEmpty { return }
-        var removes: [Effect] = []
-        var changes: [Effect] = []
+        effects.reserve(current.count + desired.count + 1)
         var i = 0, j = 0
-        while i < current.count || j < desired.count {
-            if j == desired.count || (i < current.count && current[i].queue < desired[j].queue) {
-                removes.append(.queueRemove(queue: current[i].queue, interface: interface))
+        while i < current.count {
+            if j == desired.count || current[i].queue < desired[j].queue {
+                effects.append(.queueRemove(queue: current[i].queue, interface: interface))
                 i += 1
-            } else if i == current.count || desired[j].queue < current[i].queue {
-                changes.append(.queueAdd(desired[j]))
+            } else if desired[j].queue < current[i].queue {
                 j += 1
+            } else {
+                i += 1
+                j += 1
+            }
+        }
+        i = 0
+        j = 0
+        while j < desired.count {
+            if i == current.count || desired[j].queue < current[i].queue {
+                effects.append(.queueAdd(desired[j]))
+                j += 1
+            } else if current[i].queue < desired[j].queue {
+                i += 1
             } else {
                 let (existing, wanted) = (current[i], desired[j])
                 if existing.stateInterface != wanted.stateInterface {
-                    changes.append(.queueRemove(queue: wanted.queue, interface: interface))
-                    changes.append(.queueAdd(wanted))
+                    effects.append(.queueRemove(queue: wanted.queue, interface: interface))
+                    effects.append(.queueAdd(wanted))
                 } else if existing.penalty != wanted.penalty {
-                    changes.append(.queuePenalty(queue: wanted.queue, interface: interface, penalty: wanted.penalty))
+                    effects.append(.queuePenalty(queue: wanted.queue, interface: interface, penalty: wanted.penalty))
                 }
                 i += 1
                 j += 1
             }
         }
-        effects += removes
-        effects += changes
-        members[interface] = desired.isEmpty ? nil : desired
+        believed = desired.isEmpty ? nil : desired
     }
 
     /// `virtual` stands in for `connected` for agents on a virtual extension, and the reverse.
     func adapt(_ status: StatusID, for state: AgentState) -> StatusID {
-        if state.isVirtual, status == .connected { return .virtual }
-        if !state.isVirtual, status == .virtual { return .connected }
+        adapt(status, isVirtual: state.isVirtual)
+    }
+
+    func adapt(_ status: StatusID, isVirtual: Bool) -> StatusID {
+        if isVirtual, status == .connected { return .virtual }
+        if !isVirtual, status == .virtual { return .connected }
         return status
     }
 

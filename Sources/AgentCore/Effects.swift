@@ -105,3 +105,12 @@ public struct Outcome: Sendable, Equatable {
         self.warnings = warnings
     }
 }
+
+extension Array where Element == Effect {
+    /// Room for `more` effects, growing geometrically: `reserveCapacity` alone grows to exactly
+    /// what is asked, which in a loop (a reload, a reconcile) would make appending quadratic.
+    mutating func reserve(_ more: Int) {
+        let needed = count + more
+        if capacity < needed { reserveCapacity(Swift.max(needed, 2 * capacity)) }
+    }
+}
