@@ -457,6 +457,8 @@ extension AMIConnection {
             }
             phase = .waitingToRetry  // before failing callbacks, so none of them re-enters here
             close(failing: .connectionLost(reason: reason))
+            // A failed callback (the Logoff of a stop) may have stopped the connection: then it stays stopped.
+            guard phase == .waitingToRetry else { return }
             emit(.stateChanged(.lost(reason: reason)))
             logger.warning("ami.connection_lost", [("host", configuration.host), ("port", String(configuration.port)), ("reason", reason)])
             let delay = configuration.backoff.delay(attempt: attempt, unit: Double.random(in: 0...1))

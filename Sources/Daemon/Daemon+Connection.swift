@@ -134,11 +134,15 @@ extension Daemon {
             guard let agent = machine.agent(at: extensionID) else { return refuse(code, "no agent is logged in at extension \(extensionID)") }
             command = .logout(agent)
         case .login(let named):
-            let owner = machine.configuration.users.values.first { $0.personalExtension == extensionID }?.login
-            guard let agent = named ?? owner else {
-                return refuse(code, "extension \(extensionID) is nobody's personal extension; the UserEvent must name the Agent")
+            // A phone logs in only the owner of its personal extension: a hot desk needs the
+            // agent's password, through the API.
+            guard let owner = machine.configuration.users.values.first(where: { $0.personalExtension == extensionID })?.login else {
+                return refuse(code, "extension \(extensionID) is nobody's personal extension; log in through the API to use it")
             }
-            command = .login(agent, extension: extensionID)
+            if let named, named != owner {
+                return refuse(code, "a phone logs in only the owner of its personal extension (\(owner)); \(named) must log in through the API to use \(extensionID)")
+            }
+            command = .login(owner, extension: extensionID)
         }
         let reply = perform(command, by: .phone(extensionID), source: "phone \(extensionID)")
         var fields = [("extension", extensionID.rawValue), ("command", command.auditAction), ("agent", command.agent.rawValue)]

@@ -8,7 +8,10 @@ import AgentCore
 ///     Command: status | login | logout
 ///     Status: <status id>            (status only)
 ///     Extension: <the calling phone's extension>
-///     Agent: <login>                 (login only, optional: defaults to the extension's owner)
+///     Agent: <login>                 (login only, optional; must be the extension's owner)
+///
+/// A phone logs in only the owner of its personal extension (no password is asked at a phone);
+/// `status` and `logout` act on the agent logged in at the extension.
 struct FeatureCode: Equatable {
     enum Request: Equatable {
         case login(agent: AgentID?)
