@@ -148,20 +148,7 @@ public enum Socket {
 
     /// Accepts one pending connection, non-blocking; nil when none is waiting.
     public static func accept(_ fd: Int32) throws(SystemCallError) -> Int32? {
-        while true {
-            let client = Glibc.accept(fd, nil, nil)
-            if client >= 0 {
-                setNonBlocking(client)
-                setNoDelay(client)
-                return client
-            }
-            let code = errno
-            switch code {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK, ECONNABORTED: return nil
-            default: throw SystemCallError(call: "accept", code: code)
-            }
-        }
+        try acceptPeer(fd)?.fd
     }
 
     public static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemCallError) -> IOResult {
