@@ -23,11 +23,12 @@ let package = Package(
         .target(name: "AgentCore", swiftSettings: strict),
         .target(name: "Config", dependencies: ["AgentCore"], swiftSettings: strict),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCrypt", path: "Sources/CCrypt", providers: [.apt(["libcrypt-dev"])]),
         .target(name: "Store", dependencies: ["CSQLite", "AgentCore"], swiftSettings: strict),
         .target(
             name: "Daemon", dependencies: ["AMI", "AgentCore", "Config", "Store", "SystemSupport"], swiftSettings: strict),
         .target(name: "AMISimulator", dependencies: ["AMI", "SystemSupport"], swiftSettings: strict),
-        .target(name: "ControlAPI", dependencies: ["SystemSupport"], swiftSettings: strict),
+        .target(name: "ControlAPI", dependencies: ["SystemSupport", "CCrypt", "Config"], swiftSettings: strict),
         .executableTarget(
             name: "ccagentd", dependencies: ["Daemon", "Config", "AgentCore", "SystemSupport"], swiftSettings: strict),
         .executableTarget(name: "amisim", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),

@@ -1,0 +1,135 @@
+import Testing
+
+@testable import ControlAPI
+
+@Suite struct AuthRateLimiterTests {
+    let start = ContinuousClock.now
+
+    func at(_ seconds: Int) -> ContinuousClock.Instant { start + .seconds(seconds) }
+
+    func fail(_ limiter: LoginRateLimiter, _ login: String, from address: String = "192.0.2.1", at seconds: Int, times: Int = 1) {
+        for _ in 0..<times { limiter.recordFailure(login: login, address: address, now: at(seconds)) }
+    }
+
+    @Test func aLoginIsLimitedAfterItsFailuresUntilTheOldestLeavesTheWindow() {
+        let limiter = LoginRateLimiter(perLogin: 3, perAddress: 100, window: .seconds(300))
+        for t in [0, 10, 20] {
+            #expect(limiter.check(login: "dana", address: "192.0.2.1", now: at(t)) == .allowed)
+            fail(limiter, "dana", at: t)
+        }
+        #expect(limiter.check(login: "dana", address: "192.0.2.1", now: at(20)) == .limited(retryAfter: .seconds(280)))
+        // From anywhere: it is the account that is being guessed.
+        #expect(limiter.check(login: "dana", address: "198.51.100.7", now: at(100)) == .limited(retryAfter: .seconds(200)))
+        #expect(limiter.check(login: "dana", address: "192.0.2.1", now: at(299)) == .limited(retryAfter: .seconds(1)))
+        // The failure at 0 has left the window: one more try.
+        #expect(limiter.check(login: "dana", address: "192.0.2.1", now: at(300)) == .allowed)
+        fail(limiter, "dana", at: 300)
+        #expect(limiter.check(login: "dana", address: "192.0.2.1", now: at(300)) == .limited(retryAfter: .seconds(10)))
+        // Other logins are not affected.
+        #expect(limiter.check(login: "eli", address: "192.0.2.1", now: at(300)) == .allowed)
+    }
+
+    @Test func retryAfterIsExactBelowASecond() {
+        let limiter = LoginRateLimiter(perLogin: 1, perAddress: 100, window: .seconds(60))
+        limiter.recordFailure(login: "dana", address: "a", now: start + .milliseconds(500))
+        #expect(limiter.check(login: "dana", address: "a", now: start + .milliseconds(60_400)) == .limited(retryAfter: .milliseconds(100)))
+        #expect(limiter.check(login: "dana", address: "a", now: start + .milliseconds(60_500)) == .allowed)
+    }
+
+    @Test func anAddressIsLimitedAcrossLogins() {
+        let limiter = LoginRateLimiter(perLogin: 5, perAddress: 4, window: .seconds(300))
+        for (i, login) in ["a", "b", "c", "d"].enumerated() { fail(limiter, login, from: "203.0.113.9", at: i) }
+        #expect(limiter.check(login: "e", address: "203.0.113.9", now: at(10)) == .limited(retryAfter: .seconds(290)))
+        #expect(limiter.check(login: "e", address: "203.0.113.10", now: at(10)) == .allowed)
+    }
+
+    @Test func whenBothAreLimitedTheLongerWaitWins() {
+        let limiter = LoginRateLimiter(perLogin: 2, perAddress: 2, window: .seconds(100))
+        fail(limiter, "dana", from: "y", at: 0)
+        fail(limiter, "other", from: "x", at: 10)
+        fail(limiter, "more", from: "x", at: 20)
+        fail(limiter, "dana", from: "z", at: 50)
+        // dana: failures at 0 and 50, free at 100; x: at 10 and 20, free at 110.
+        #expect(limiter.check(login: "dana", address: "x", now: at(60)) == .limited(retryAfter: .seconds(50)))
+        #expect(limiter.check(login: "dana", address: "w", now: at(60)) == .limited(retryAfter: .seconds(40)))
+        #expect(limiter.check(login: "other", address: "x", now: at(60)) == .limited(retryAfter: .seconds(50)))
+    }
+
+    @Test func successClearsTheLoginButNotTheAddress() {
+        let limiter = LoginRateLimiter(perLogin: 3, perAddress: 5, window: .seconds(300))
+        fail(limiter, "dana", at: 0, times: 2)
+        limiter.recordSuccess(login: "dana", address: "192.0.2.1", now: at(1))
+        fail(limiter, "dana", at: 2, times: 2)
+        #expect(limiter.check(login: "dana", address: "192.0.2.2", now: at(3)) == .allowed)
+        // The address has its 4 failures still; one more and it is limited.
+        fail(limiter, "eli", at: 3)
+        #expect(limiter.check(login: "zoe", address: "192.0.2.1", now: at(4)) == .limited(retryAfter: .seconds(296)))
+    }
+
+    @Test func loginsCountWhateverTheirCase() {
+        let limiter = LoginRateLimiter(perLogin: 2, perAddress: 100)
+        fail(limiter, "dana@example.com", from: "a", at: 0)
+        fail(limiter, "Dana@Example.COM", from: "b", at: 0)
+        #expect(limiter.check(login: "DANA@example.com", address: "c", now: at(1)) != .allowed)
+    }
+
+    @Test func ipv6CountsPer64() {
+        #expect(LoginRateLimiter.addressKey("2001:db8:1:2:aaaa::1") == "2001:db8:1:2::/64")
+        #expect(LoginRateLimiter.addressKey("2001:0db8:0001:0002:ffff:ffff:ffff:ffff") == "2001:db8:1:2::/64")
+        #expect(LoginRateLimiter.addressKey("::1") == "0:0:0:0::/64")
+        #expect(LoginRateLimiter.addressKey("::ffff:192.0.2.1") == "192.0.2.1")
+        #expect(LoginRateLimiter.addressKey("192.0.2.1") == "192.0.2.1")
+        #expect(LoginRateLimiter.addressKey("unix") == "unix")
+        let limiter = LoginRateLimiter(perLogin: 100, perAddress: 2)
+        fail(limiter, "a", from: "2001:db8:1:2::1", at: 0)
+        fail(limiter, "b", from: "2001:db8:1:2::2", at: 0)
+        #expect(limiter.check(login: "c", address: "2001:db8:1:2:ffff::3", now: at(1)) != .allowed)
+        #expect(limiter.check(login: "c", address: "2001:db8:1:3::1", now: at(1)) == .allowed)
+    }
+
+    @Test func aFloodOfRandomLoginsFromManyAddressesStaysBounded() {
+        let limiter = LoginRateLimiter(perLogin: 1, perAddress: 1, window: .seconds(300), maximumTrackedKeys: 500)
+        func address(_ i: Int) -> String { "10.0.\(i >> 8 & 255).\(i & 255)" }
+        for i in 0..<5000 {
+            limiter.recordFailure(login: "guess\(i)@example.com", address: address(i), now: start + .milliseconds(i))
+        }
+        #expect(limiter.trackedKeys == 1000)
+        // The newest are the ones still counted.
+        let now = start + .seconds(5)
+        #expect(limiter.check(login: "guess4999@example.com", address: "192.0.2.1", now: now) != .allowed)
+        #expect(limiter.check(login: "x", address: address(4999), now: now) != .allowed)
+        #expect(limiter.check(login: "guess0@example.com", address: "192.0.2.1", now: now) == .allowed)
+    }
+
+    @Test func keysHoldAtMostTheirLimitOfInstants() {
+        let limiter = LoginRateLimiter(perLogin: 3, perAddress: 3, window: .seconds(300))
+        fail(limiter, "dana", at: 0, times: 1000)
+        #expect(limiter.check(login: "dana", address: "other", now: at(1)) == .limited(retryAfter: .seconds(299)))
+        var log = FailureLog(limit: 3, window: .seconds(300), maximumKeys: 10)
+        for _ in 0..<1000 { log.record("k", now: at(0)) }
+        #expect(log.failures["k"]?.count == 3)
+    }
+
+    @Test func oldFailuresArePurged() {
+        let limiter = LoginRateLimiter(perLogin: 5, perAddress: 20, window: .seconds(300))
+        for i in 0..<100 { fail(limiter, "user\(i)", from: "192.0.2.\(i)", at: i) }
+        #expect(limiter.trackedKeys == 200)
+        limiter.purge(now: at(350))
+        #expect(limiter.trackedKeys == 2 * 49)
+        limiter.purge(now: at(1000))
+        #expect(limiter.trackedKeys == 0)
+    }
+
+    @Test func atTheCapTheExpiredGoFirstThenTheQuietest() {
+        var log = FailureLog(limit: 2, window: .seconds(100), maximumKeys: 3)
+        log.record("old", now: at(0))
+        log.record("quiet", now: at(150))
+        log.record("busy", now: at(160))
+        log.record("busy", now: at(170))
+        log.record("new", now: at(180))
+        #expect(Set(log.failures.keys) == ["quiet", "busy", "new"])
+        log.record("newer", now: at(190))
+        #expect(Set(log.failures.keys) == ["busy", "new", "newer"])
+        #expect(log.retryAfter("busy", now: at(190)) == .seconds(70))
+    }
+}
