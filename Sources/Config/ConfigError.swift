@@ -57,6 +57,12 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         /// A password that is not a crypt(3) hash. The value is never repeated.
         case clearPassword
         case notASupervisor(user: String, role: String)
+        /// A second line for the same name in the `admin_tokens` file.
+        case duplicateTokenName(String, first: SourceLocation)
+        /// The same token under two names. The token itself is never repeated.
+        case duplicateToken(name: String, sameAs: String, first: SourceLocation)
+        /// A file of secrets every user of the machine may read.
+        case readableByAll(path: String, mode: UInt32)
         /// Anything else that is not allowed, in words.
         case notAllowed(String)
     }
@@ -127,6 +133,13 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
             return "not a crypt(3) hash; never write a password in clear. Make a hash with `openssl passwd -6` or `mkpasswd -m sha-512` and paste it here"
         case .notASupervisor(let user, let role):
             return "\(quoted(user)) has role = \(role); supervisors must have role = supervisor or admin"
+        case .duplicateTokenName(let name, let first): return "a second token named \(quoted(name)); the first is at \(first)"
+        case .duplicateToken(let name, let sameAs, let first):
+            return "\(quoted(name)) has the same token as \(quoted(sameAs)) at \(first); give each its own"
+        case .readableByAll(let path, let mode):
+            let octal = String(mode & 0o7777, radix: 8)
+            return "\(quoted(path)) holds secrets and every user may read it (mode \(String(repeating: "0", count: max(1, 4 - octal.count)) + octal)); "
+                + "refusing it, as ssh refuses a readable private key: chmod 640 it (or 600) and chown it to root:ccagentd"
         case .notAllowed(let text): return text
         }
     }

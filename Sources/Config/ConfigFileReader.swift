@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Why a file could not be read, in words for the admin.
 public struct FileReadFailure: Error, Sendable, Equatable {
     public var reason: String
@@ -9,6 +13,12 @@ public struct FileReadFailure: Error, Sendable, Equatable {
 /// Where the reader gets file contents from: the disk in the daemon, a dictionary in tests.
 public protocol ConfigFileReader: Sendable {
     func contents(of path: String) throws(FileReadFailure) -> [UInt8]
+    /// The permission bits of a file (`0o640`), nil when unknown: secret files are checked with it.
+    func permissions(of path: String) -> UInt32?
+}
+
+extension ConfigFileReader {
+    public func permissions(of path: String) -> UInt32? { nil }
 }
 
 /// Reads files from the file system.
@@ -36,13 +46,27 @@ public struct DiskFileReader: ConfigFileReader {
             throw FileReadFailure(reason: "\(error)")
         }
     }
+
+    /// Of the file itself, through symlinks (`stat(2)`, not `lstat`: a link's own bits are 0777).
+    public func permissions(of path: String) -> UInt32? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return UInt32(info.st_mode) & 0o7777
+    }
 }
 
 /// Files held in memory, keyed by path: for tests and for `check-config` of text on stdin.
 public struct InMemoryFileReader: ConfigFileReader {
     public var files: [String: String]
+    /// Permission bits of some of the files; the others have none known.
+    public var modes: [String: UInt32]
 
-    public init(_ files: [String: String]) { self.files = files }
+    public init(_ files: [String: String], modes: [String: UInt32] = [:]) {
+        self.files = files
+        self.modes = modes
+    }
+
+    public func permissions(of path: String) -> UInt32? { modes[path] }
 
     public func contents(of path: String) throws(FileReadFailure) -> [UInt8] {
         guard let text = files[path] else { throw FileReadFailure(reason: "no such file") }

@@ -21,7 +21,7 @@ public struct ConfigLoader: Sendable {
         let mainFile = ConfigPath.normalize(path)
         // A file that cannot be read at all has nothing more to say.
         if document.files.isEmpty { return .failure(ConfigErrorList(readErrors)) }
-        var validator = ConfigValidator(document: document, mainFile: mainFile)
+        var validator = ConfigValidator(document: document, mainFile: mainFile, fileReader: fileReader)
         validator.errors = readErrors
         let configuration = validator.validate()
         let errors = ConfigValidator.ordered(validator.errors, files: document.files)
@@ -43,7 +43,11 @@ enum SectionType: String, CaseIterable {
         switch self {
         case .general: ["type", "database", "log_format", "log_level"]
         case .ami: ["type", "host", "port", "username", "secret", "ping_interval", "auth"]
-        case .api: ["type", "listen", "socket"]
+        case .api:
+            [
+                "type", "listen", "socket", "admin_tokens", "session_ttl", "login_attempts_per_login", "login_attempts_per_address",
+                "login_window", "max_connections", "request_timeout",
+            ]
         case .remote: ["type", "interface", "followme_family"]
         case .status:
             ["type", "label", "color", "activate_skills", "timeout", "timeout_goto", "default", "max_agents", "over_limit", "on_hangup"]
@@ -67,14 +71,17 @@ enum SectionType: String, CaseIterable {
 struct ConfigValidator {
     let document: INIDocument
     let mainFile: String
+    /// For the files a key names (`admin_tokens`).
+    let fileReader: any ConfigFileReader
     var errors: [ConfigError] = []
 
     /// Sections by type, in file order.
     var byType: [SectionType: [INISection]] = [:]
 
-    init(document: INIDocument, mainFile: String) {
+    init(document: INIDocument, mainFile: String, fileReader: any ConfigFileReader) {
         self.document = document
         self.mainFile = mainFile
+        self.fileReader = fileReader
     }
 
     mutating func validate() -> LoadedConfiguration? {

@@ -69,6 +69,13 @@ extension ConfigValidator {
                 errors.append(error(.invalidValue(socket.value, expected: "an absolute path, e.g. /run/ccagentd/ccagentd.sock"), section, socket.entry))
             }
         }
+        if let file = string(section, "admin_tokens") { readAdminTokens(section, file.entry, into: &settings) }
+        if let ttl = integer(section, "session_ttl", in: 60...2_592_000, unit: " seconds") { settings.sessionTTL = .seconds(ttl) }
+        if let count = integer(section, "login_attempts_per_login", in: 1...1000) { settings.loginAttemptsPerLogin = count }
+        if let count = integer(section, "login_attempts_per_address", in: 1...100_000) { settings.loginAttemptsPerAddress = count }
+        if let window = integer(section, "login_window", in: 1...86_400, unit: " seconds") { settings.loginWindow = .seconds(window) }
+        if let count = integer(section, "max_connections", in: 1...65_536) { settings.maxConnections = count }
+        if let timeout = integer(section, "request_timeout", in: 1...3600, unit: " seconds") { settings.requestTimeout = .seconds(timeout) }
         return settings
     }
 

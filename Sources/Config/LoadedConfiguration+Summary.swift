@@ -2,6 +2,7 @@ import AgentCore
 
 extension LoadedConfiguration {
     /// What `ccagentd check-config` prints for a good file: counts an admin can check at a glance.
+    /// Admin tokens by name only, never their secrets.
     public var summaryLines: [String] {
         let custom = core.statuses.keys.filter { !$0.isBuiltIn }.sorted()
         let virtual = core.extensions.values.filter(\.isVirtual).count
@@ -17,6 +18,8 @@ extension LoadedConfiguration {
             "extensions: \(core.extensions.count) (\(core.extensions.count - virtual) phones, \(virtual) virtual)",
             "users:      \(core.users.count) (\(count(agents.count, "agent")), \(remote) remote; \(count(supervisors, "supervisor")) or admin)",
             "groups:     \(groups.count)\(list(groups.sorted()))",
+            "api:        \(api.listen)\(api.socket.map { ", socket \($0)" } ?? ""); \(count(api.adminTokens.count, "admin token"))"
+                + list(api.adminTokens.map(\.name)),
         ]
     }
 }

@@ -84,15 +84,42 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
-/// `[…] type = api`: where the control API listens.
+/// `[…] type = api`: where the control API listens, and how it guards logins.
 public struct APISettings: Sendable, Equatable {
     public var listen: ListenAddress
     /// A Unix socket for `ccagentctl`, if any.
     public var socket: String?
+    /// `admin_tokens`: the token file as resolved (relative to the file that names it), if any.
+    public var adminTokensFile: String?
+    /// The tokens read from `adminTokensFile`, in file order.
+    public var adminTokens: [AdminTokenEntry]
+    /// A session lives this long after its last use.
+    public var sessionTTL: Duration
+    /// Failed password logins allowed per login, and per client address, within `loginWindow`.
+    public var loginAttemptsPerLogin: Int
+    public var loginAttemptsPerAddress: Int
+    public var loginWindow: Duration
+    /// Connections open at once; one more is answered 503.
+    public var maxConnections: Int
+    /// A request must arrive whole within this.
+    public var requestTimeout: Duration
 
-    public init(listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8088), socket: String? = nil) {
+    public init(
+        listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8088), socket: String? = nil, adminTokensFile: String? = nil,
+        adminTokens: [AdminTokenEntry] = [], sessionTTL: Duration = .seconds(28800), loginAttemptsPerLogin: Int = 5,
+        loginAttemptsPerAddress: Int = 20, loginWindow: Duration = .seconds(300), maxConnections: Int = 256,
+        requestTimeout: Duration = .seconds(10)
+    ) {
         self.listen = listen
         self.socket = socket
+        self.adminTokensFile = adminTokensFile
+        self.adminTokens = adminTokens
+        self.sessionTTL = sessionTTL
+        self.loginAttemptsPerLogin = loginAttemptsPerLogin
+        self.loginAttemptsPerAddress = loginAttemptsPerAddress
+        self.loginWindow = loginWindow
+        self.maxConnections = maxConnections
+        self.requestTimeout = requestTimeout
     }
 }
 
