@@ -32,6 +32,13 @@ struct FailureLog {
 
     mutating func clear(_ key: String) { failures[key] = nil }
 
+    /// Takes back the latest failure of `key` (an attempt charged in advance that succeeded).
+    mutating func removeNewest(_ key: String) {
+        guard var times = failures[key], !times.isEmpty else { return }
+        times.removeLast()
+        failures[key] = times.isEmpty ? nil : times
+    }
+
     /// Drops the keys whose every failure has left the window.
     mutating func purge(now: ContinuousClock.Instant) {
         failures = failures.filter { _, times in times.last.map { now < $0 + window } ?? false }

@@ -15,7 +15,8 @@ public enum LoginRateDecision: Sendable, Equatable {
 /// password cannot be guessed fast from one place nor one account from many.
 ///
 /// Use: `check` before verifying the password (a limited attempt is not verified at all), then
-/// `recordFailure` or `recordSuccess`. Failures for logins that do not exist count too, the same
+/// `recordFailure` or `recordSuccess`; or, when checks run in parallel, `checkAndCharge` then
+/// `refund` on success. Failures for logins that do not exist count too, the same
 /// way, so the answers do not tell which logins exist. Memory is bounded: each key keeps at most
 /// its limit of instants, keys whose failures have all left the window are purged, and each table
 /// holds at most `maximumTrackedKeys` keys.
@@ -51,6 +52,33 @@ public final class LoginRateLimiter: Sendable {
             [state.logins.retryAfter(loginKey, now: now), state.addresses.retryAfter(addressKey, now: now)].compactMap { $0 }.max()
         }
         return wait.map { .limited(retryAfter: $0) } ?? .allowed
+    }
+
+    /// `check` and, when allowed, `recordFailure` in one step under the lock: the attempt counts
+    /// before its (slow) password check, so a burst of parallel attempts cannot all pass `check`
+    /// before the first failure is recorded. On a good password call `refund`; on a bad one
+    /// nothing more (it is already counted).
+    public func checkAndCharge(login: String, address: String, now: ContinuousClock.Instant) -> LoginRateDecision {
+        let (loginKey, addressKey) = (Self.loginKey(login), Self.addressKey(address))
+        let wait = state.withLock { state -> Duration? in
+            let wait = [state.logins.retryAfter(loginKey, now: now), state.addresses.retryAfter(addressKey, now: now)].compactMap { $0 }.max()
+            if wait == nil {
+                state.logins.record(loginKey, now: now)
+                state.addresses.record(addressKey, now: now)
+            }
+            return wait
+        }
+        return wait.map { .limited(retryAfter: $0) } ?? .allowed
+    }
+
+    /// After `checkAndCharge`, a good password: the login's failures are forgotten (as
+    /// `recordSuccess`) and the address gets back the one attempt it was charged.
+    public func refund(login: String, address: String, now: ContinuousClock.Instant) {
+        let (loginKey, addressKey) = (Self.loginKey(login), Self.addressKey(address))
+        state.withLock { state in
+            state.logins.clear(loginKey)
+            state.addresses.removeNewest(addressKey)
+        }
     }
 
     public func recordFailure(login: String, address: String, now: ContinuousClock.Instant) {

@@ -132,4 +132,34 @@ import Testing
         #expect(Set(log.failures.keys) == ["busy", "new", "newer"])
         #expect(log.retryAfter("busy", now: at(190)) == .seconds(70))
     }
+
+    @Test func aParallelBurstGetsNoMoreThanTheLimitThrough() async {
+        let limiter = LoginRateLimiter(perLogin: 5, perAddress: 1000, window: .seconds(300))
+        let now = at(0)
+        let allowed = await withTaskGroup(of: Bool.self) { group in
+            for i in 0..<200 {
+                group.addTask { limiter.checkAndCharge(login: "dana", address: "10.0.0.\(i % 50)", now: now) == .allowed }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(allowed == 5)
+        #expect(limiter.check(login: "dana", address: "10.0.0.99", now: now) == .limited(retryAfter: .seconds(300)))
+    }
+
+    @Test func aChargedAttemptThatSucceedsIsRefunded() {
+        let limiter = LoginRateLimiter(perLogin: 3, perAddress: 3, window: .seconds(300))
+        // An office behind one address: good logins never use up the address's allowance.
+        for t in 0..<10 {
+            #expect(limiter.checkAndCharge(login: "agent\(t)", address: "192.0.2.1", now: at(t)) == .allowed)
+            limiter.refund(login: "agent\(t)", address: "192.0.2.1", now: at(t))
+        }
+        // Bad ones stay charged, and a limited attempt is not charged.
+        for t in 10..<13 { #expect(limiter.checkAndCharge(login: "dana", address: "192.0.2.1", now: at(t)) == .allowed) }
+        #expect(limiter.checkAndCharge(login: "dana", address: "192.0.2.1", now: at(13)) == .limited(retryAfter: .seconds(297)))
+        #expect(limiter.checkAndCharge(login: "eli", address: "192.0.2.1", now: at(14)) == .limited(retryAfter: .seconds(296)))
+        // A refund clears the login and gives back one attempt to the address.
+        limiter.refund(login: "dana", address: "192.0.2.1", now: at(15))
+        #expect(limiter.check(login: "dana", address: "198.51.100.1", now: at(15)) == .allowed)
+        #expect(limiter.check(login: "eli", address: "192.0.2.1", now: at(15)) == .allowed)
+    }
 }
