@@ -28,9 +28,11 @@ let package = Package(
         .target(
             name: "Daemon", dependencies: ["AMI", "AgentCore", "Config", "Store", "SystemSupport"], swiftSettings: strict),
         .target(name: "AMISimulator", dependencies: ["AMI", "SystemSupport"], swiftSettings: strict),
-        .target(name: "ControlAPI", dependencies: ["SystemSupport", "CCrypt", "Config"], swiftSettings: strict),
+        .target(
+            name: "ControlAPI", dependencies: ["SystemSupport", "CCrypt", "AgentCore", "Config", "Daemon"], swiftSettings: strict),
         .executableTarget(
-            name: "ccagentd", dependencies: ["Daemon", "Config", "AgentCore", "SystemSupport"], swiftSettings: strict),
+            name: "ccagentd", dependencies: ["Daemon", "ControlAPI", "Config", "AgentCore", "SystemSupport"],
+            swiftSettings: strict),
         .executableTarget(name: "amisim", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),
         .executableTarget(
             name: "AgentCoreBenchmark", dependencies: ["AgentCore"], path: "Benchmarks/AgentCoreBenchmark",
@@ -55,7 +57,7 @@ let package = Package(
             name: "DaemonTests", dependencies: ["Daemon", "AMISimulator", "AMI", "AgentCore", "Config", "Store", "SystemSupport"],
             swiftSettings: strict),
         .testTarget(name: "AMISimulatorTests", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),
-        .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI", "SystemSupport"], swiftSettings: strict),
+        .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI", "AgentCore", "SystemSupport"], swiftSettings: strict),
         // Runs the built ccagentd and amisim as processes: both executables must be built first.
         .testTarget(
             name: "EndToEndTests", dependencies: ["AMI", "AgentCore", "Store", "ccagentd", "amisim"], swiftSettings: strict),

@@ -1,4 +1,4 @@
-import AgentCore
+public import AgentCore
 import Store
 
 extension Daemon {
@@ -40,7 +40,8 @@ extension Daemon {
 }
 
 extension Command {
-    var agent: AgentID {
+    /// The agent the command is about.
+    public var agent: AgentID {
         switch self {
         case .login(let agent, _), .logout(let agent), .setStatus(let agent, _): agent
         }

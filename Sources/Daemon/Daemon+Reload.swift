@@ -51,8 +51,13 @@ extension Daemon {
         let old = settings
         var notes: [String] = []
         if new.general != old.general { notes.append("[general] (database, log_format, log_level) takes effect at the next start") }
-        if new.api != old.api { notes.append("[api] takes effect at the next start") }
-        settings = LoadedConfiguration(general: old.general, ami: new.ami, api: old.api, core: new.core, files: new.files)
+        // Admin tokens apply at once (rotating a leaked one must not wait for a restart); the
+        // listeners and limits are fixed when the API starts.
+        var api = old.api
+        api.adminTokensFile = new.api.adminTokensFile
+        api.adminTokens = new.api.adminTokens
+        if new.api != api { notes.append("[api] listen, socket and limits take effect at the next start") }
+        settings = LoadedConfiguration(general: old.general, ami: new.ami, api: api, core: new.core, files: new.files)
         let now = options.clock()
         let outcome = run { $0.reload(new.core, at: now) }
         if new.ami != old.ami, let connection {

@@ -23,6 +23,7 @@ public final class Daemon: @unchecked Sendable {
     var connection: AMIConnection?
     var counters = DaemonMetrics()
     var observers: [@Sendable (DaemonEvent) -> Void] = []
+    var stateObservers: [@Sendable (DaemonEvent, DaemonSnapshot) -> Void] = []
 
     var accepting = true
     var started = false
@@ -98,6 +99,18 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` on the daemon's thread with its current state, between two inputs. For
+    /// callers that answer from there (the API renders a reply and hands it to its own thread);
+    /// `body` must not keep the snapshot, or the next change copies the whole state.
+    public func withState(_ body: @escaping @Sendable (DaemonSnapshot) -> Void) {
+        loop.execute { [self] in body(snapshot) }
+    }
+
+    /// Like `observe(_:)`, with the state right after the change: to decide who may see it.
+    public func observe(withState observer: @escaping @Sendable (DaemonEvent, DaemonSnapshot) -> Void) {
+        loop.execute { [self] in stateObservers.append(observer) }
+    }
+
     /// Runs `work` on the daemon's thread every `interval` for as long as the thread runs: a
     /// systemd watchdog ping proves the main loop alive, not just the process.
     public func every(_ interval: Duration, _ work: @escaping @Sendable () -> Void) {
@@ -119,6 +132,10 @@ public final class Daemon: @unchecked Sendable {
 
     func notify(_ event: DaemonEvent) {
         for observer in observers { observer(event) }
+        if !stateObservers.isEmpty {
+            let state = snapshot
+            for observer in stateObservers { observer(event, state) }
+        }
     }
 }
 

@@ -201,6 +201,12 @@ public struct LogLineFormatter: Sendable {
     // MARK: - Time
 
     /// RFC 3339 in UTC with milliseconds: `2026-11-21T10:15:30.123Z`.
+    public static func timestamp(millisecondsSince1970 value: Int64) -> String {
+        let (seconds, milliseconds) = floorDivide(Int(value), 1000)
+        return timestamp(seconds: seconds, milliseconds: milliseconds)
+    }
+
+    /// RFC 3339 in UTC with milliseconds: `2026-11-21T10:15:30.123Z`.
     static func timestamp(seconds: Int, milliseconds: Int) -> String {
         var out: [UInt8] = []
         appendTimestamp(seconds: seconds, milliseconds: milliseconds, to: &out)

@@ -1,5 +1,6 @@
 import AgentCore
 import Config
+import ControlAPI
 import Daemon
 import Dispatch
 import Foundation
@@ -22,6 +23,7 @@ func runDaemon(configPath path: String) -> Int32 {
         write("ccagentd: \(error)\n", to: .standardError)
         return ExitCode.failure
     }
+    guard let api = startAPI(daemon: daemon, settings: configuration.api, logger: logger) else { return ExitCode.failure }
     let notifier = SystemdNotifier()
     if let notifier, let interval = SystemdNotifier.watchdogInterval() {
         // Sent from the daemon's own thread: a wedged main loop stops the pings and systemd restarts it.
@@ -48,6 +50,8 @@ func runDaemon(configPath path: String) -> Int32 {
         guard first else { return }
         _ = notifier?.stopping()
         Task {
+            // No new requests first, then the daemon drains what it was doing.
+            api.shutdown()
             await daemon.stop()
             stopped.signal()
         }
@@ -55,4 +59,37 @@ func runDaemon(configPath path: String) -> Int32 {
     daemon.start { status in _ = notifier?.ready(status: status) }
     stopped.wait()
     return ExitCode.success
+}
+
+/// The control API on TCP and, when configured, the Unix socket; nil (with the reason logged and
+/// on stderr) when either cannot listen: a daemon its admins cannot reach is no use.
+private func startAPI(daemon: Daemon, settings: APISettings, logger: Logger) -> APIService? {
+    let failed = { (what: String, error: any Error) -> APIService? in
+        logger.log(.critical, "api.start_failed", [("listen", what), ("error", "\(error)")])
+        write("ccagentd: cannot listen on \(what): \(error)\n", to: .standardError)
+        return nil
+    }
+    let api: APIService
+    do {
+        api = try APIService(daemon: daemon, settings: settings, logger: logger)
+    } catch {
+        return failed("the API", error)
+    }
+    do {
+        let port = try api.listen(on: settings.listen)
+        var bound = settings.listen
+        bound.port = port
+        logger.notice("api.listening", [("address", bound.description)])
+    } catch {
+        return failed(settings.listen.description, error)
+    }
+    if let path = settings.socket {
+        do {
+            try api.listen(socket: path)
+            logger.notice("api.listening", [("socket", path)])
+        } catch {
+            return failed(path, error)
+        }
+    }
+    return api
 }

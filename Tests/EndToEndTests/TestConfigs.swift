@@ -45,7 +45,7 @@ enum TestConfigs {
     /// The daemon's file. `users` is the text of the user sections (see `users(...)`).
     static func daemon(
         port: Int, database: String, logFormat: String = "text", pingInterval: Int = 1, breakTimeout: Int = 2,
-        paperworkTimeout: Int = 2, users: String = users()
+        paperworkTimeout: Int = 2, users: String = users(), api: String = ""
     ) -> String {
         """
         ; written by EndToEndTests
@@ -54,6 +54,11 @@ enum TestConfigs {
         database = \(database)
         log_format = \(logFormat)
         log_level = info
+
+        [api]
+        type = api
+        listen = 127.0.0.1:0
+        \(api)
 
         [pbx]
         type = ami
@@ -162,4 +167,67 @@ enum TestConfigs {
     static let allQueues: Set<String> = ["sales", "support-private", "support-business"]
     static let supportQueues: Set<String> = ["support-private", "support-business"]
     static let staticMember = "Local/199@agents/n"
+}
+
+extension TestConfigs {
+    /// The sample's people with groups and supervisors, for the API's permissions (password "demo").
+    static let demoHash = "$6$danaDemoSalt$mkZYiI9qxneTc6UJl3bXEWnE.zpMAfMY32UFY4TAz1IgBbH/Xr1u2If32bDfCMkfwt.RBUgm8fBLKlJ0AjCWY1"
+
+    static func teams() -> String {
+        """
+        [dana@example.com](agent-defaults)
+        name = Dana Levi
+        password = \(demoHash)
+        skills = sales, support:2
+        extension = 101
+        group = team-a
+        supervisors = boss@example.com
+
+        [eli@example.com](agent-defaults)
+        name = Eli Cohen
+        password = \(demoHash)
+        skills = support
+        extension = 102
+        group = team-a
+
+        [noa@example.com](agent-defaults)
+        name = Noa Mizrahi
+        password = \(demoHash)
+        skills = sales:1, support:5
+        extension = 103
+        group = team-b
+        supervisors = bea@example.com
+
+        [omer@example.com](agent-defaults)
+        name = Omer Peretz
+        password = \(demoHash)
+        skills = sales
+        extension = 104
+        group = team-b
+
+        [boss@example.com]
+        type = user
+        name = Boss
+        role = supervisor
+        ccuser = no
+        group = team-a
+        password = \(demoHash)
+
+        [bea@example.com]
+        type = user
+        name = Bea
+        role = supervisor
+        ccuser = no
+        group = team-b
+        password = \(demoHash)
+
+        [root@example.com]
+        type = user
+        name = Root
+        role = admin
+        ccuser = no
+        password = \(demoHash)
+
+        """
+    }
 }

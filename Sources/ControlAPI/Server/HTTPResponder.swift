@@ -41,6 +41,12 @@ public final class HTTPEventStream: Sendable {
         server.loop.execute { [server, connectionID] in server.streamWrite(connectionID, bytes) }
     }
 
+    /// Tells `observer` once, on the server's thread, when the stream ends (the client left,
+    /// fell too far behind, or the server shut down).
+    public func onClose(_ observer: @escaping @Sendable () -> Void) {
+        server.onClose(of: connectionID, observer)
+    }
+
     public func close() {
         server.loop.execute { [server, connectionID] in server.closeConnection(connectionID) }
     }

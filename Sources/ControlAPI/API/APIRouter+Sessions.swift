@@ -1,0 +1,103 @@
+import AgentCore
+import Config
+import Daemon
+
+extension APIRouter {
+    /// `Authorization: Bearer TOKEN` → the token; nil for another scheme or a token with
+    /// characters no token of ours has.
+    static func bearerToken(_ header: String?) -> String? {
+        guard let header else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()
+        let text = String(token)
+        guard !text.isEmpty, text.utf8.count <= 512, text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
+        return text
+    }
+
+    static func source(of context: RequestContext) -> String {
+        context.isLocalSocket ? "api:local" : "api:\(context.peer)"
+    }
+
+    /// The caller behind a request: a session's user (still in the configuration and active), an
+    /// admin token's name, or a local admin on the Unix socket.
+    func authenticate(token: String?, context: RequestContext, state: DaemonSnapshot, now: ContinuousClock.Instant)
+        -> Result<Caller, APIFailure>
+    {
+        let source = Self.source(of: context)
+        guard let token else {
+            return context.isLocalSocket ? .success(Caller(actor: .admin("local"), source: source)) : .failure(.unauthorized)
+        }
+        if let login = sessions.lookup(token, now: now) {
+            guard let user = state.settings.core.users[AgentID(login)], user.active else {
+                _ = sessions.revokeAll(login: login)
+                return .failure(.unauthorized)
+            }
+            return .success(Caller(actor: .user(user.login), source: source, sessionToken: token))
+        }
+        var matched: String?
+        for entry in state.settings.api.adminTokens where constantTimeEquals(entry.token.utf8, token.utf8) {
+            matched = entry.name
+        }
+        if let matched { return .success(Caller(actor: .admin(matched), source: source)) }
+        return .failure(.unauthorized)
+    }
+
+    /// `POST /v1/sessions`: checks the password off the server's thread, under the rate limits.
+    func createSession(_ request: HTTPRequest, _ context: RequestContext, _ responder: HTTPResponder) {
+        let login: String, password: String
+        switch RequestBody.parse(request.body).flatMap({ body in
+            body.string("login").flatMap { login in body.string("password").map { (login, $0) } }
+        }) {
+        case .success(let fields): (login, password) = fields
+        case .failure(let failure): return responder.respond(failure.response)
+        }
+        let address = context.isLocalSocket ? "local" : context.peer
+        let source = Self.source(of: context)
+        if case .limited(let retryAfter) = limiter.check(login: login, address: address, now: .now) {
+            let seconds = max(1, Int(retryAfter.components.seconds) + (retryAfter.components.attoseconds > 0 ? 1 : 0))
+            logger.warning("api.login_rate_limited", [("login", login), ("source", source)])
+            let failure = APIFailure(
+                status: .tooManyRequests, code: "too_many_attempts",
+                message: "too many failed logins; try again in \(seconds) s", headers: [("Retry-After", String(seconds))])
+            return responder.respond(failure.response)
+        }
+        daemon.withState { [self] state in
+            let user = state.settings.core.users[AgentID(login)]
+            let hash = user.flatMap { $0.active ? $0.passwordHash : nil }
+            passwordQueue.async { [self] in
+                // An unknown login costs the time of a real check: the answer's timing does not tell
+                // which logins exist.
+                let matches = hash.map { PasswordCheck.verify(password, against: $0) } ?? PasswordCheck.rejectUnknownLogin(password)
+                guard matches else {
+                    limiter.recordFailure(login: login, address: address, now: .now)
+                    logger.warning("api.login_failed", [("login", login), ("source", source)])
+                    let failure = APIFailure(status: .unauthorized, code: "unauthorized", message: "wrong login or password")
+                    return responder.respond(failure.response)
+                }
+                limiter.recordSuccess(login: login, address: address, now: .now)
+                let created: (token: String, expiresAfter: Duration)
+                do {
+                    created = try sessions.create(login: login, now: .now)
+                } catch {
+                    logger.error("api.session_failed", [("login", login), ("error", "\(error)")])
+                    return responder.respond(
+                        APIFailure(status: .internalServerError, code: "internal_error", message: "no session could be created").response)
+                }
+                logger.info("api.session_created", [("user", login), ("source", source)])
+                daemon.withState { state in
+                    let machine = state.machine
+                    guard let user = machine.configuration.users[AgentID(login)] else {
+                        return responder.respond(APIFailure.unauthorized.response)
+                    }
+                    let expiresAt = WallClock.now() + created.expiresAfter
+                    let body: JSONValue = .object([
+                        ("token", .string(created.token)), ("expires_at", APIJSON.time(expiresAt)), ("user", APIJSON.user(user)),
+                        ("agent", user.isAgent ? APIJSON.agent(user.login, in: machine) : .null),
+                    ])
+                    responder.respond(.json(.created, body))
+                }
+            }
+        }
+    }
+}

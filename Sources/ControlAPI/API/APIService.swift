@@ -1,0 +1,46 @@
+public import Config
+public import Daemon
+import Dispatch
+public import SystemSupport
+
+/// The control API of a running daemon: the HTTP server on TCP and the Unix socket, the
+/// router, the sessions and the live event stream (docs/API.md).
+public final class APIService: Sendable {
+    let server: HTTPServer
+    let router: APIRouter
+    let hub: EventHub
+
+    /// Ready to listen; events are recorded from now on, so a client may resume from any of them.
+    public init(daemon: Daemon, settings: APISettings, logger: Logger) throws(SystemCallError) {
+        // Ids keep growing across restarts: see `EventHub`.
+        hub = EventHub(firstID: UInt64(max(0, WallClock.now().millisecondsSince1970)) * 1000)
+        let router = APIRouter(daemon: daemon, settings: settings, hub: hub, logger: logger)
+        self.router = router
+        let limits = HTTPServerLimits(maximumConnections: settings.maxConnections, requestTimeout: settings.requestTimeout)
+        server = try HTTPServer(limits: limits, logger: logger) { request, context, responder in
+            router.handle(request, context, responder)
+        }
+        daemon.observe(withState: { [hub] event, state in hub.publish(event, machine: state.machine) })
+        daemon.every(.seconds(15)) { [hub] in hub.heartbeat() }
+        daemon.every(.seconds(60)) { [router] in
+            _ = router.sessions.purgeExpired(now: .now)
+            router.limiter.purge(now: .now)
+        }
+    }
+
+    /// Listens on TCP; returns the port (useful with port 0).
+    public func listen(on address: ListenAddress) throws(SystemCallError) -> Int {
+        try server.listen(host: address.host, port: address.port)
+    }
+
+    /// Listens on a Unix-domain socket, mode 0660: whoever may open it is a local admin.
+    public func listen(socket path: String) throws(SystemCallError) {
+        try server.listen(path: path, mode: 0o660)
+    }
+
+    /// Ends every event stream and connection, and stops listening.
+    public func shutdown() {
+        hub.closeAll()
+        server.shutdown()
+    }
+}
