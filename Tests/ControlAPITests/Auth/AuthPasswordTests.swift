@@ -90,6 +90,8 @@ import Testing
     @Test func anUnknownLoginIsRejected() {
         #expect(!PasswordCheck.rejectUnknownLogin("demo"))
         #expect(!PasswordCheck.rejectUnknownLogin(""))
+        // Even when the password is the one of the hash it borrows its cost from.
+        #expect(!PasswordCheck.rejectUnknownLogin("correct horse", costLike: Self.vectors[2].hash))
         // The decoy must cost a real check: crypt accepts it as a setting.
         #expect((try? CryptCall.hash("demo", setting: PasswordCheck.decoyHash)) != nil)
     }
