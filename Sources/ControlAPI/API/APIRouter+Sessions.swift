@@ -35,11 +35,9 @@ extension APIRouter {
             }
             return .success(Caller(actor: .user(user.login), source: source, sessionToken: token))
         }
-        var matched: String?
-        for entry in state.settings.api.adminTokens where constantTimeEquals(entry.token.utf8, token.utf8) {
-            matched = entry.name
+        if let name = AdminTokens(state.settings.api.adminTokens).match(token) {
+            return .success(Caller(actor: .admin(name), source: source))
         }
-        if let matched { return .success(Caller(actor: .admin(matched), source: source)) }
         return .failure(.unauthorized)
     }
 
@@ -54,7 +52,8 @@ extension APIRouter {
         }
         let address = context.isLocalSocket ? "local" : context.peer
         let source = Self.source(of: context)
-        if case .limited(let retryAfter) = limiter.check(login: login, address: address, now: .now) {
+        // Charged before the slow check, so a burst of parallel guesses cannot all slip through.
+        if case .limited(let retryAfter) = limiter.checkAndCharge(login: login, address: address, now: .now) {
             let seconds = max(1, Int(retryAfter.components.seconds) + (retryAfter.components.attoseconds > 0 ? 1 : 0))
             logger.warning("api.login_rate_limited", [("login", login), ("source", source)])
             let failure = APIFailure(
@@ -65,17 +64,18 @@ extension APIRouter {
         daemon.withState { [self] state in
             let user = state.settings.core.users[AgentID(login)]
             let hash = user.flatMap { $0.active ? $0.passwordHash : nil }
+            // The decoy costs what the configured hashes cost (a $y$ check is ten times a $6$).
+            let decoy = state.settings.core.users.values.lazy.compactMap(\.passwordHash).first
             passwordQueue.async { [self] in
                 // An unknown login costs the time of a real check: the answer's timing does not tell
                 // which logins exist.
-                let matches = hash.map { PasswordCheck.verify(password, against: $0) } ?? PasswordCheck.rejectUnknownLogin(password)
+                let matches = hash.map { PasswordCheck.verify(password, against: $0) } ?? PasswordCheck.rejectUnknownLogin(password, costLike: decoy)
                 guard matches else {
-                    limiter.recordFailure(login: login, address: address, now: .now)
                     logger.warning("api.login_failed", [("login", login), ("source", source)])
                     let failure = APIFailure(status: .unauthorized, code: "unauthorized", message: "wrong login or password")
                     return responder.respond(failure.response)
                 }
-                limiter.recordSuccess(login: login, address: address, now: .now)
+                limiter.refund(login: login, address: address, now: .now)
                 let created: (token: String, expiresAfter: Duration)
                 do {
                     created = try sessions.create(login: login, now: .now)
