@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "amisim", targets: ["amisim"]),
         .executable(name: "ccagentd", targets: ["ccagentd"]),
+        .executable(name: "ccagentctl", targets: ["ccagentctl"]),
         .library(name: "AMI", targets: ["AMI"]),
         .library(name: "AMISimulator", targets: ["AMISimulator"]),
     ],
@@ -34,6 +35,8 @@ let package = Package(
             name: "ccagentd", dependencies: ["Daemon", "ControlAPI", "Config", "AgentCore", "SystemSupport"],
             swiftSettings: strict),
         .executableTarget(name: "amisim", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),
+        .target(name: "CtlKit", dependencies: ["ControlAPI", "SystemSupport"], swiftSettings: strict),
+        .executableTarget(name: "ccagentctl", dependencies: ["CtlKit", "SystemSupport"], swiftSettings: strict),
         .executableTarget(
             name: "AgentCoreBenchmark", dependencies: ["AgentCore"], path: "Benchmarks/AgentCoreBenchmark",
             swiftSettings: strict),
@@ -58,6 +61,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "AMISimulatorTests", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),
         .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI", "AgentCore", "SystemSupport"], swiftSettings: strict),
+        // Also runs the built ccagentctl as a process: it must be built first.
+        .testTarget(
+            name: "CcagentctlTests", dependencies: ["CtlKit", "ControlAPI", "SystemSupport", "ccagentctl"], swiftSettings: strict),
         // Runs the built ccagentd and amisim as processes: both executables must be built first.
         .testTarget(
             name: "EndToEndTests", dependencies: ["AMI", "AgentCore", "Store", "ccagentd", "amisim"], swiftSettings: strict),

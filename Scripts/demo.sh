@@ -32,7 +32,8 @@ port=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$work/amisim.out" | head -
 [ -n "$port" ] || { echo "amisim did not start:" >&2; cat "$work/amisim.out" >&2; exit 1; }
 
 sed -e "s#^database = .*#database = $work/ccagentd.sqlite#" -e "s/^port = 5038/port = $port/" \
-    -e 's/^log_format = json /log_format = text /' Config/ccagentd.conf > "$work/ccagentd.conf"
+    -e 's/^log_format = json /log_format = text /' -e 's/^listen = .*/listen = 127.0.0.1:0/' \
+    -e "s#^socket = .*#socket = $work/ccagentd.sock#" Config/ccagentd.conf > "$work/ccagentd.conf"
 echo "== ccagentd --config $work/ccagentd.conf   (amisim on 127.0.0.1:$port)"
 "$bin/ccagentd" --config "$work/ccagentd.conf" > >(sed -u 's/^/   log | /') 2>&1 &
 daemon=$!
