@@ -7,20 +7,13 @@ extension Socket {
     /// who may connect is decided by file permission, like Docker's socket). A stale socket
     /// file left by a crash is replaced; any other file there is an error.
     public static func listenLocal(path: String, mode: UInt32, backlog: Int32 = 64) throws(SystemCallError) -> Int32 {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard !bytes.isEmpty, bytes.count < capacity else { throw SystemCallError(call: "bind(\(path))", code: ENAMETOOLONG) }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (index, byte) in bytes.enumerated() { raw[index] = byte }
-        }
+        var address = try localAddress(path, call: "bind")
         var status = stat()
         if lstat(path, &status) == 0 {
             guard (status.st_mode & S_IFMT) == S_IFSOCK else { throw SystemCallError(call: "bind(\(path)): not a socket", code: EEXIST) }
             unlink(path)
         }
-        let fd = try syscall("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0) }
+        let fd = try syscall("socket") { socket(AF_UNIX, localStreamType, 0) }
         do {
             _ = try syscall("bind(\(path))") {
                 withUnsafePointer(to: &address) { pointer in
@@ -34,6 +27,41 @@ extension Socket {
             throw error
         }
         return fd
+    }
+
+    /// A non-blocking descriptor connected to the Unix-domain socket at `path`. A local connect
+    /// completes at once or fails (EAGAIN: the listener's backlog is full); after EINTR it goes
+    /// on in the background and writability says when it is done, as for TCP.
+    public static func connectLocal(path: String) throws(SystemCallError) -> Int32 {
+        var address = try localAddress(path, call: "connect")
+        let fd = try syscall("socket") { socket(AF_UNIX, localStreamType, 0) }
+        let result = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        if result == -1 {
+            let code = errno
+            if code != EINTR {
+                close(fd)
+                throw SystemCallError(call: "connect(\(path))", code: code)
+            }
+        }
+        return fd
+    }
+
+    private static var localStreamType: Int32 {
+        Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+    }
+
+    private static func localAddress(_ path: String, call: String) throws(SystemCallError) -> sockaddr_un {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard !bytes.isEmpty, bytes.count < capacity else { throw SystemCallError(call: "\(call)(\(path))", code: ENAMETOOLONG) }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in bytes.enumerated() { raw[index] = byte }
+        }
+        return address
     }
 
     /// Accepts one pending connection with its peer: `10.0.0.5` for TCP, `unix` for a local

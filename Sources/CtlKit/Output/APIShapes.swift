@@ -1,0 +1,106 @@
+import ControlAPI
+
+/// The API's AGENT, as far as ccagentctl shows it. Decoding is strict about what a table needs
+/// (a login and a status) and lenient about the rest, so a newer daemon's extra fields are fine.
+struct AgentView: Equatable {
+    struct Queue: Equatable {
+        var name: String
+        var penalty: Int?
+    }
+
+    struct Call: Equatable {
+        var uniqueID: String
+        var direction: String
+    }
+
+    var login: String
+    var name: String
+    var group: String?
+    var status: String
+    var statusLabel: String
+    var since: String?
+    var extensionID: String?
+    var interface: String?
+    var isVirtual: Bool
+    var queues: [Queue]
+    var calls: [Call]
+    var warnings: [String]
+
+    init(_ json: JSONValue) throws(CtlError) {
+        guard json.objectValue != nil else { throw .malformedAnswer("an agent is not a JSON object") }
+        login = try json.required("login", in: "agent")
+        status = try json.required("status", in: "agent")
+        name = json["name"]?.stringValue ?? ""
+        group = json["group"]?.stringValue
+        statusLabel = json["status_label"]?.stringValue ?? status
+        since = json["since"]?.stringValue
+        extensionID = json["extension"]?.scalarText
+        interface = json["interface"]?.stringValue
+        isVirtual = json["virtual"]?.boolValue ?? false
+        queues = try json.list("queues", in: "agent").map { (queue) throws(CtlError) in
+            Queue(name: try queue.required("queue", in: "queue"), penalty: queue["penalty"]?.intValue)
+        }
+        calls = try json.list("calls", in: "agent").map { (call) throws(CtlError) in
+            Call(uniqueID: try call.required("unique_id", in: "call"), direction: call["direction"]?.stringValue ?? "")
+        }
+        warnings = try json.list("warnings", in: "agent").map { $0.stringValue ?? $0.description }
+    }
+}
+
+/// One OFFER of `GET /v1/agents/{login}/extensions`.
+struct OfferView: Equatable {
+    var id: String
+    var kind: String
+    var label: String
+    var takenBy: String?
+
+    init(_ json: JSONValue) throws(CtlError) {
+        guard let id = json["id"]?.scalarText else { throw .malformedAnswer("an extension offer without an id") }
+        self.id = id
+        kind = json["kind"]?.stringValue ?? ""
+        label = json["label"]?.stringValue ?? id
+        takenBy = json["taken_by"]?.stringValue
+    }
+}
+
+/// One entry of the admin's `GET /v1/extensions`.
+struct ExtensionView: Equatable {
+    var id: String
+    var interface: String?
+    var stateInterface: String?
+    var isVirtual: Bool
+    var agent: String?
+
+    init(_ json: JSONValue) throws(CtlError) {
+        guard let id = json["id"]?.scalarText else { throw .malformedAnswer("an extension without an id") }
+        self.id = id
+        interface = json["interface"]?.stringValue
+        stateInterface = json["state_interface"]?.stringValue
+        isVirtual = json["virtual"]?.boolValue ?? false
+        agent = json["agent"]?.stringValue
+    }
+}
+
+extension JSONValue {
+    /// A string member that must be there.
+    func required(_ key: String, in what: String) throws(CtlError) -> String {
+        guard let value = self[key]?.stringValue else { throw .malformedAnswer("\(what) without a \"\(key)\" string") }
+        return value
+    }
+
+    /// An array member; missing or null reads as empty, anything else is malformed.
+    func list(_ key: String, in what: String) throws(CtlError) -> [JSONValue] {
+        guard let value = self[key], !value.isNull else { return [] }
+        guard let array = value.arrayValue else { throw .malformedAnswer("\(what)'s \"\(key)\" is not a list") }
+        return array
+    }
+
+    /// A string as it is, a number as written (extension ids may come as either).
+    var scalarText: String? {
+        switch self {
+        case .string(let value): value
+        case .integer(let value): String(value)
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import ControlAPI
+import CtlKit
+import Testing
+
+@Suite struct EventStreamDecoderTests {
+    static let wire = "\u{FEFF}: hello\n\nid: 1\nevent: status\ndata: {\"a\":1}\n\nid: 2\r\nevent: call_ended\r\ndata: line one\r\ndata:line two\r\n\r\n"
+        + "retry: 250\n: keep-alive\n\nid: 3\rdata\r\rdata: no event name\n\nevent: reset\ndata: \n\n"
+
+    static let expected = [
+        ServerSentEvent(id: "1", event: "status", data: "{\"a\":1}"),
+        ServerSentEvent(id: "2", event: "call_ended", data: "line one\nline two"),
+        ServerSentEvent(id: "3", event: "message", data: ""),
+        ServerSentEvent(id: "3", event: "message", data: "no event name"),
+        ServerSentEvent(id: "3", event: "reset", data: ""),
+    ]
+
+    @Test(arguments: [1, 2, 5, 4096])
+    func decodesTheSameWhateverTheChunking(chunkSize: Int) throws {
+        var decoder = EventStreamDecoder()
+        var events: [ServerSentEvent] = []
+        let bytes = Array(Self.wire.utf8)
+        for start in stride(from: 0, to: bytes.count, by: chunkSize) {
+            events += try decoder.append(bytes[start..<min(start + chunkSize, bytes.count)])
+        }
+        #expect(events == Self.expected)
+        #expect(decoder.lastEventID == "3")
+        #expect(decoder.retry == 250)
+    }
+
+    @Test func whatTheServerWritesIsWhatTheClientReads() throws {
+        let sent = ServerSentEvent(id: "42", event: "status", data: "{\"agent\":\"dana@example.com\"}\nsecond line")
+        var decoder = EventStreamDecoder()
+        #expect(try decoder.append(sent.serialized() + ServerSentEvent.comment("ping")) == [sent])
+    }
+
+    @Test func aResetDropsAHalfReadEventButKeepsTheLastID() throws {
+        var decoder = EventStreamDecoder()
+        _ = try decoder.append(Array("id: 7\ndata: whole\n\nid: 8\ndata: half".utf8))
+        decoder.reset()
+        #expect(decoder.lastEventID == "7")
+        #expect(try decoder.append(Array("\n\ndata: next\n\n".utf8)) == [ServerSentEvent(id: "7", event: "message", data: "next")])
+    }
+
+    @Test func aLineOverTheLimitFails() {
+        var decoder = EventStreamDecoder(maximumLineLength: 16)
+        #expect(throws: EventStreamDecoder.Failure(limit: 16)) { try decoder.append(Array(String(repeating: "x", count: 17).utf8)) }
+    }
+}
