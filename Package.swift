@@ -66,7 +66,9 @@ let package = Package(
             name: "CcagentctlTests", dependencies: ["CtlKit", "ControlAPI", "SystemSupport", "ccagentctl"], swiftSettings: strict),
         // Runs the built ccagentd and amisim as processes: both executables must be built first.
         .testTarget(
-            name: "EndToEndTests", dependencies: ["AMI", "AgentCore", "Store", "ccagentd", "amisim"], swiftSettings: strict),
+            name: "EndToEndTests",
+            dependencies: ["AMI", "AgentCore", "Store", "ControlAPI", "CtlKit", "ccagentd", "amisim", "ccagentctl"],
+            swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,20 +13,7 @@ final class AMIClient {
     private var nextID = 0
 
     init(port: Int) throws(HarnessError) {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HarnessError("socket failed: errno \(errno)") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 else {
-            let code = errno
-            Glibc.close(fd)
-            throw HarnessError("connect to amisim on port \(port) failed: errno \(code)")
-        }
+        fd = try connectLoopback(port: port)
     }
 
     deinit { Glibc.close(fd) }

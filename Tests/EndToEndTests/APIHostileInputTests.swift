@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ControlAPI
+import Foundation
+import Testing
+
+extension EndToEnd {
+    /// Malformed, truncated, oversized and slow requests, and too many connections: each gets a
+    /// clear answer or is cut off, and afterwards the daemon answers and has lost nothing.
+    @Suite struct APIHostileInputTests {
+        static func answer(_ harness: Harness, _ bytes: [UInt8], timeout: Duration = .seconds(5)) throws -> RawConnection {
+            let connection = try RawConnection(port: try harness.apiPort())
+            connection.send(bytes)
+            connection.read(timeout: timeout) { $0.contains("\r\n\r\n") && $0.hasPrefix("HTTP/1.1") }
+            return connection
+        }
+
+        @Test func badRequestsAreAnsweredAndNothingIsLost() throws {
+            let harness = try APITests.start(api: "request_timeout = 1\nmax_connections = 20")
+            defer { harness.shutdown() }
+            let dana = try harness.session("dana@example.com")
+            #expect(try harness.api("POST", "/v1/agents/dana@example.com/login", body: ["extension": "101"], token: dana).status == 200)
+
+            let cases: [(String, [UInt8], Int)] = [
+                ("garbage", Array("GARBAGE\r\n\r\n".utf8), 400),
+                ("bad version", Array("GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n".utf8), 505),
+                ("no host", Array("GET /healthz HTTP/1.1\r\n\r\n".utf8), 400),
+                ("negative length", Array("PUT /v1/agents/x/status HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n".utf8), 400),
+                ("two lengths", Array("PUT /v1/x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab".utf8), 400),
+                ("huge header", Array(("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + String(repeating: "a", count: 20_000) + "\r\n\r\n").utf8), 431),
+                ("huge body", Array("PUT /v1/agents/x/status HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n".utf8), 413),
+                ("long target", Array(("GET /" + String(repeating: "a", count: 9000) + " HTTP/1.1\r\nHost: x\r\n\r\n").utf8), 414),
+                ("nul in header", Array("GET /healthz HTTP/1.1\r\nHost: x\r\nX: a\u{0}b\r\n\r\n".utf8), 400),
+                ("bad json", Array("PUT /v1/agents/dana@example.com/status HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(dana)\r\nContent-Length: 9\r\n\r\n{\"status\"".utf8), 400),
+                ("deep json", Array("PUT /v1/agents/dana@example.com/status HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(dana)\r\nContent-Length: 200\r\n\r\n\(String(repeating: "[", count: 200))".utf8), 400),
+                ("bad auth scheme", Array("GET /v1/agents HTTP/1.1\r\nHost: x\r\nAuthorization: Basic Zm9vOmJhcg==\r\n\r\n".utf8), 401),
+            ]
+            for (name, bytes, status) in cases {
+                let connection = try Self.answer(harness, bytes)
+                #expect(connection.firstStatus == status, "\(name): \(connection.text.prefix(300))")
+            }
+
+            // A client that stops halfway is cut off after request_timeout with 408.
+            let slow = try RawConnection(port: try harness.apiPort())
+            slow.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            let started = ContinuousClock.now
+            slow.read(timeout: .seconds(5))
+            #expect(slow.firstStatus == 408 && slow.closed, "\(slow.text)")
+            #expect(ContinuousClock.now - started < .seconds(4))
+
+            // Random bytes and truncated requests on many connections at once.
+            let port = try harness.apiPort()
+            var generator = SystemRandomNumberGenerator()
+            var junk: [RawConnection] = []
+            for index in 0..<30 {
+                let connection = try RawConnection(port: port)
+                if index % 2 == 0 {
+                    connection.send((0..<Int.random(in: 1...4000, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) })
+                } else {
+                    connection.send("PUT /v1/agents/dana@example.com/status HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"sta")
+                }
+                junk.append(connection)
+            }
+            // Beyond max_connections: 503 and closed, not queued forever.
+            // (All opened before any is read: the truncated ones time out after a second.)
+            let extra = try (0..<20).map { _ in try RawConnection(port: port) }
+            var refused = 0
+            for connection in extra {
+                connection.read(timeout: .milliseconds(100)) { $0.contains("\r\n\r\n") }
+                if connection.firstStatus == 503 { refused += 1 }
+            }
+            #expect(refused >= 10, "connections over max_connections are refused")
+            junk.forEach { $0.close() }
+            extra.forEach { $0.close() }
+
+            // Still answering, still right, nothing lost.
+            #expect(poll(timeout: .seconds(5)) { (try? harness.api("GET", "/healthz").status) == 200 })
+            let change = try harness.api("PUT", "/v1/agents/dana@example.com/status", body: ["status": "break"], token: dana)
+            #expect(change.status == 200 && change.json?["status"] == "break")
+            let history = try harness.history("dana@example.com")
+            #expect(history.map(\.to.rawValue) == ["connected", "break"])
+            #expect(contiguityProblems(history).isEmpty)
+            #expect(try harness.running().isRunning)
+        }
+    }
+}
