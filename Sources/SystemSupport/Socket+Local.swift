@@ -11,7 +11,17 @@ extension Socket {
         var status = stat()
         if lstat(path, &status) == 0 {
             guard (status.st_mode & S_IFMT) == S_IFSOCK else { throw SystemCallError(call: "bind(\(path)): not a socket", code: EEXIST) }
-            unlink(path)
+            // A socket someone still answers on (or whose backlog is full) is another running
+            // daemon's: never steal it. Only a refused connect proves it stale.
+            do {
+                close(try connectLocal(path: path))
+            } catch where error.code == ECONNREFUSED {
+                unlink(path)
+            } catch {}
+            var again = stat()
+            if lstat(path, &again) == 0 {
+                throw SystemCallError(call: "bind(\(path)): another process is listening there", code: EADDRINUSE)
+            }
         }
         let fd = try syscall("socket") { socket(AF_UNIX, localStreamType, 0) }
         do {
