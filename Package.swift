@@ -60,7 +60,7 @@ let package = Package(
             name: "DaemonTests", dependencies: ["Daemon", "AMISimulator", "AMI", "AgentCore", "Config", "Store", "SystemSupport"],
             swiftSettings: strict),
         .testTarget(name: "AMISimulatorTests", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),
-        .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI", "AgentCore", "SystemSupport"], swiftSettings: strict),
+        .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI", "AgentCore", "Daemon", "SystemSupport"], swiftSettings: strict),
         // Also runs the built ccagentctl as a process: it must be built first.
         .testTarget(
             name: "CcagentctlTests", dependencies: ["CtlKit", "ControlAPI", "SystemSupport", "ccagentctl"], swiftSettings: strict),

@@ -69,8 +69,10 @@ extension EndToEnd {
             #expect(ids.count == 2 && ids.allSatisfy { $0 > UInt64(lastID) ?? .max } && ids == ids.sorted())
 
             // An id the daemon no longer has (or never had) says: start over.
-            let stale = try Self.stream(harness, token: dana, lastEventID: "1")
-            #expect(Self.events(stale.text).map(\.event) == ["reset"])
+            for hostile in ["1", "18446744073709551615"] {
+                let stale = try Self.stream(harness, token: dana, lastEventID: hostile)
+                #expect(Self.events(stale.text).map(\.event) == ["reset"], "Last-Event-ID \(hostile)")
+            }
 
             // Asterisk going away is news for supervisors, not for agents.
             #expect(!beaStream.text.contains("event: ami"))

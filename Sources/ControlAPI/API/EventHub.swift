@@ -2,6 +2,14 @@ import AgentCore
 import Daemon
 import Synchronization
 
+/// Where a subscriber's bytes go: an HTTP event stream, or a test's buffer.
+protocol EventSink: Sendable {
+    func send(_ bytes: [UInt8])
+    func close()
+}
+
+extension HTTPEventStream: EventSink {}
+
 /// The live event stream's fan-out: a ring of the last `capacity` events with their ids, and
 /// the clients listening, each shown only what its actor may see.
 ///
@@ -19,7 +27,7 @@ final class EventHub: Sendable {
 
     struct Subscriber: Sendable {
         var actor: Actor
-        var stream: HTTPEventStream
+        var stream: any EventSink
     }
 
     private struct State {
@@ -64,14 +72,16 @@ final class EventHub: Sendable {
     /// Adds a listener. With `lastEventID`, first replays every later event it may see, or
     /// sends `reset` when that id is no longer (or never was) in the ring. Called on the
     /// daemon's thread, so no event can slip between the replay and the live stream.
-    func subscribe(connectionID: Int, actor: Actor, stream: HTTPEventStream, lastEventID: UInt64?, machine: AgentStateMachine) {
+    func subscribe(connectionID: Int, actor: Actor, stream: any EventSink, lastEventID: UInt64?, machine: AgentStateMachine) {
         state.withLock { state in
             // A bare `retry:` sets the client's reconnection delay without dispatching an event.
             var greeting = Array("retry: 2000\n\n".utf8) + ServerSentEvent.comment("ccagentd events")
             if let last = lastEventID {
-                let ordered = state.ring.count < capacity ? state.ring[...] + [] : state.ring[state.head...] + state.ring[..<state.head]
+                // Oldest first: `head` is 0 until the ring is full.
+                let ordered = Array(state.ring[state.head...]) + state.ring[..<state.head]
                 let oldest = ordered.first?.id ?? state.nextID
-                if last + 1 >= oldest, last < state.nextID {
+                // `last < nextID` first: it keeps `last + 1` from overflowing on a hostile id.
+                if last < state.nextID, last + 1 >= oldest {
                     for entry in ordered where entry.id > last && Self.visible(entry, to: actor, machine: machine) {
                         greeting.append(contentsOf: entry.bytes)
                     }
