@@ -46,6 +46,9 @@ let package = Package(
         .executableTarget(
             name: "DaemonBenchmark", dependencies: ["Daemon", "AMISimulator", "AMI", "AgentCore", "Config", "SystemSupport"],
             path: "Benchmarks/DaemonBenchmark", swiftSettings: strict),
+        .executableTarget(
+            name: "APIBenchmark", dependencies: ["ControlAPI", "Daemon", "AMISimulator", "Config", "SystemSupport"],
+            path: "Benchmarks/APIBenchmark", swiftSettings: strict),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "AgentCore"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "SystemSupportTests", dependencies: ["SystemSupport"], swiftSettings: strict),
