@@ -47,11 +47,6 @@ import Testing
         #expect(head.status == .methodNotAllowed)
     }
 
-    @Test func onlySessionsHealthAndMetricsArePublic() {
-        #expect(APIRoute.createSession.isPublic && APIRoute.health.isPublic && APIRoute.metrics.isPublic)
-        #expect(!APIRoute.agents.isPublic && !APIRoute.reload.isPublic && !APIRoute.events.isPublic)
-    }
-
     @Test func bearerTokens() {
         #expect(APIRouter.bearerToken("Bearer abc123") == "abc123")
         #expect(APIRouter.bearerToken("bearer   abc123  ") == "abc123")

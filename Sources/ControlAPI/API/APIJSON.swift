@@ -48,10 +48,11 @@ enum APIJSON {
         return .object(fields)
     }
 
-    static func offer(_ offer: ExtensionOffer) -> JSONValue {
+    /// `taken_by` names the holder only when `showing`; `taken` says it is taken either way.
+    static func offer(_ offer: ExtensionOffer, showing: Bool) -> JSONValue {
         .object([
             ("id", .string(offer.id.rawValue)), ("kind", .string(offer.kind.rawValue)), ("label", .string(offer.label)),
-            ("taken_by", optional(offer.takenBy)),
+            ("taken", .bool(offer.takenBy != nil)), ("taken_by", showing ? optional(offer.takenBy) : .null),
         ])
     }
 

@@ -18,14 +18,6 @@ enum APIRoute: Sendable, Equatable {
     case health
     case metrics
 
-    /// Routes anyone may call without a token.
-    var isPublic: Bool {
-        switch self {
-        case .createSession, .health, .metrics: true
-        default: false
-        }
-    }
-
     /// The route, or 404 for a path nobody serves and 405 (with `Allow`) for a known path asked
     /// with the wrong method. A trailing slash is tolerated.
     static func match(method: String, path: [String]) -> Result<APIRoute, APIFailure> {

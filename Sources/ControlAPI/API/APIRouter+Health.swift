@@ -9,7 +9,6 @@ extension APIRouter {
         let body: JSONValue = .object([
             ("status", .string(healthy ? "ok" : "degraded")), ("ami", .string(state.ami.name)),
             ("store", .string(state.storeWritable ? "writable" : "failing")),
-            ("agents_logged_in", .integer(state.machine.agents.count)),
         ])
         return .json(healthy ? .ok : .serviceUnavailable, body)
     }

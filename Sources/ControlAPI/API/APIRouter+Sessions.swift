@@ -19,26 +19,58 @@ extension APIRouter {
         context.isLocalSocket ? "api:local" : "api:\(context.peer)"
     }
 
-    /// The caller behind a request: a session's user (still in the configuration and active), an
-    /// admin token's name, or a local admin on the Unix socket.
+    /// The caller behind a request: a session's user (still in the configuration, active, with
+    /// the password it logged in with), an admin token's name, or a local admin on the Unix socket.
     func authenticate(token: String?, context: RequestContext, state: DaemonSnapshot, now: ContinuousClock.Instant)
         -> Result<Caller, APIFailure>
     {
         let source = Self.source(of: context)
         guard let token else {
-            return context.isLocalSocket ? .success(Caller(actor: .admin("local"), source: source)) : .failure(.unauthorized)
+            return context.isLocalSocket ? .success(Caller(actor: .admin("local"), source: source, credential: .local)) : .failure(.unauthorized)
         }
-        if let login = sessions.lookup(token, now: now) {
-            guard let user = state.settings.core.users[AgentID(login)], user.active else {
-                _ = sessions.revokeAll(login: login)
+        if let (login, fingerprint) = sessions.session(token, now: now) {
+            guard let user = Self.sessionUser(login, fingerprint, in: state) else {
+                sessions.revokeAll(login: login)
                 return .failure(.unauthorized)
             }
-            return .success(Caller(actor: .user(user.login), source: source, sessionToken: token))
+            return .success(Caller(actor: .user(user.login), source: source, credential: .session(token: token)))
         }
         if let name = AdminTokens(state.settings.api.adminTokens).match(token) {
-            return .success(Caller(actor: .admin(name), source: source))
+            return .success(Caller(actor: .admin(name), source: source, credential: .admin(name: name, token: token)))
         }
         return .failure(.unauthorized)
+    }
+
+    /// The user a session stands for, if it still may: in the configuration, active, and with
+    /// the password hash it logged in with.
+    static func sessionUser(_ login: String, _ fingerprint: String, in state: DaemonSnapshot) -> UserDefinition? {
+        guard let user = state.settings.core.users[AgentID(login)], user.active, user.passwordHash == fingerprint else { return nil }
+        return user
+    }
+
+    /// Whether a credential still holds: sessions end, admin tokens are withdrawn by a reload.
+    func stillValid(_ credential: Credential, state: DaemonSnapshot, now: ContinuousClock.Instant) -> Bool {
+        switch credential {
+        case .local:
+            return true
+        case .admin(let name, let token):
+            return AdminTokens(state.settings.api.adminTokens).match(token) == name
+        case .session(let token):
+            guard let (login, fingerprint) = sessions.session(token, now: now) else { return false }
+            return Self.sessionUser(login, fingerprint, in: state) != nil
+        }
+    }
+
+    /// After a reload (and every 15 s): sessions of users removed, made inactive or given a new
+    /// password end, and so does every event stream whose credential no longer holds. On the
+    /// daemon's thread.
+    func revalidate(state: DaemonSnapshot) {
+        let now = ContinuousClock.now
+        let revoked = sessions.revokeAll { login, fingerprint in Self.sessionUser(login, fingerprint, in: state) == nil }
+        let closed = hub.closeStreams { !stillValid($0.credential, state: state, now: now) }
+        if revoked + closed > 0 {
+            logger.notice("api.sessions_ended", [("sessions", String(revoked)), ("streams", String(closed))])
+        }
     }
 
     /// `POST /v1/sessions`: checks the password off the server's thread, under the rate limits.
@@ -64,30 +96,32 @@ extension APIRouter {
         daemon.withState { [self] state in
             let user = state.settings.core.users[AgentID(login)]
             let hash = user.flatMap { $0.active ? $0.passwordHash : nil }
+            let knownUser = user.map { _ in AgentID(login) }
             // The decoy costs what the configured hashes cost (a $y$ check is ten times a $6$).
             let decoy = state.settings.core.users.values.lazy.compactMap(\.passwordHash).first
             passwordQueue.async { [self] in
                 // An unknown login costs the time of a real check: the answer's timing does not tell
                 // which logins exist.
                 let matches = hash.map { PasswordCheck.verify(password, against: $0) } ?? PasswordCheck.rejectUnknownLogin(password, costLike: decoy)
-                guard matches else {
+                guard matches, let hash, let knownUser else {
                     logger.warning("api.login_failed", [("login", login), ("source", source)])
-                    let failure = APIFailure(status: .unauthorized, code: "unauthorized", message: "wrong login or password")
+                    var failure = APIFailure.unauthorized
+                    failure.message = "wrong login or password"
                     return responder.respond(failure.response)
                 }
                 limiter.refund(login: login, address: address, now: .now)
                 let created: (token: String, expiresAfter: Duration)
                 do {
-                    created = try sessions.create(login: login, now: .now)
+                    created = try sessions.create(login: knownUser.rawValue, fingerprint: hash, now: .now)
                 } catch {
                     logger.error("api.session_failed", [("login", login), ("error", "\(error)")])
                     return responder.respond(
                         APIFailure(status: .internalServerError, code: "internal_error", message: "no session could be created").response)
                 }
-                logger.info("api.session_created", [("user", login), ("source", source)])
+                logger.info("api.session_created", [("user", knownUser.rawValue), ("source", source)])
                 daemon.withState { state in
                     let machine = state.machine
-                    guard let user = machine.configuration.users[AgentID(login)] else {
+                    guard let user = machine.configuration.users[knownUser] else {
                         return responder.respond(APIFailure.unauthorized.response)
                     }
                     let expiresAt = WallClock.now() + created.expiresAfter

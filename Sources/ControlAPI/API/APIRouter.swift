@@ -25,12 +25,24 @@ final class APIRouter: Sendable {
             perLogin: settings.loginAttemptsPerLogin, perAddress: settings.loginAttemptsPerAddress, window: settings.loginWindow)
     }
 
+    /// What a caller proved who it is with.
+    enum Credential: Sendable, Equatable {
+        case session(token: String)
+        case admin(name: String, token: String)
+        /// The Unix socket, without a token: file permission decided.
+        case local
+    }
+
     /// Who made a request: the actor the rules know, and the source the audit log records.
     struct Caller: Sendable {
         var actor: Actor
         var source: String
+        var credential: Credential
+
         /// The session token used, if the caller logged in with a password.
-        var sessionToken: String?
+        var sessionToken: String? {
+            if case .session(let token) = credential { token } else { nil }
+        }
     }
 
     func handle(_ request: HTTPRequest, _ context: RequestContext, _ responder: HTTPResponder) {
@@ -39,6 +51,7 @@ final class APIRouter: Sendable {
         case .success(let found): route = found
         case .failure(let failure): return responder.respond(failure.response)
         }
+        // The routes anyone may call, without a token.
         switch route {
         case .createSession: return createSession(request, context, responder)
         case .health: return daemon.withState { responder.respond(Self.health($0)) }
@@ -83,6 +96,7 @@ final class APIRouter: Sendable {
                         .response)
             }
             _ = sessions.revoke(token)
+            hub.closeStreams { $0.credential == caller.credential }
             logger.info("api.session_ended", [("user", caller.actor.description), ("source", caller.source)])
             responder.respond(HTTPResponse(status: .noContent))
         case .agents:
@@ -96,7 +110,10 @@ final class APIRouter: Sendable {
             responder.respond(.json(.ok, APIJSON.agent(agent, in: machine)))
         case .extensionOffer(let agent):
             guard Self.visible(agent, to: caller, in: machine) else { return responder.respond(APIFailure.unknownAgent(agent).response) }
-            let offer = machine.extensionOffer(for: agent).map(APIJSON.offer)
+            // Who sits at an extension is shown only when the caller may see them.
+            let offer = machine.extensionOffer(for: agent).map { offer in
+                APIJSON.offer(offer, showing: offer.takenBy.map { machine.maySee($0, by: caller.actor) } ?? false)
+            }
             responder.respond(.json(.ok, .object([("extensions", .array(offer))])))
         case .login(let agent):
             let command = body.string("extension").map { Command.login(agent, extension: ExtensionID($0)) }
@@ -107,8 +124,17 @@ final class APIRouter: Sendable {
             let command = body.string("status").map { Command.setStatus(agent, StatusID($0)) }
             submit(command, caller: caller, machine: machine, responder: responder)
         case .statuses:
+            // Counted over the agents the caller may see: another group's breaks are not its business.
+            var counts: [StatusID: Int] = [:]
+            if machine.role(of: caller.actor) == .admin {
+                for id in machine.configuration.statuses.keys { counts[id] = machine.count(in: id) }
+            } else {
+                for state in machine.agents.values where machine.maySee(state.agent, by: caller.actor) {
+                    counts[state.status, default: 0] += 1
+                }
+            }
             let statuses = machine.configuration.statuses.values.sorted { $0.id < $1.id }
-                .map { APIJSON.status($0, agents: machine.count(in: $0.id)) }
+                .map { APIJSON.status($0, agents: counts[$0.id] ?? 0) }
             responder.respond(.json(.ok, .object([("statuses", .array(statuses))])))
         case .skills:
             let skills = machine.configuration.skills.values.sorted { $0.id < $1.id }.map(APIJSON.skill)
@@ -129,7 +155,9 @@ final class APIRouter: Sendable {
             let stream = responder.startStream(HTTPResponse(status: .ok, headers: ServerSentEvent.responseHeaders))
             let last = ServerSentEvent.lastEventSequence(fromHeader: request.headers["Last-Event-ID"])
             let connectionID = stream.connectionID
-            hub.subscribe(connectionID: connectionID, actor: caller.actor, stream: stream, lastEventID: last, machine: machine)
+            hub.subscribe(
+                connectionID: connectionID, actor: caller.actor, credential: caller.credential, stream: stream, lastEventID: last,
+                machine: machine)
             stream.onClose { [hub] in hub.unsubscribe(connectionID: connectionID) }
         case .createSession, .health, .metrics:
             break  // answered before authentication
@@ -155,12 +183,16 @@ final class APIRouter: Sendable {
             return responder.respond(APIFailure.unknownAgent(command.agent).response)
         }
         let configuration = machine.configuration
-        daemon.submit(command, by: caller.actor, source: caller.source) { reply in
+        daemon.submit(command, by: caller.actor, source: caller.source) { [machine] reply in
             switch reply.result {
             case .success(let state):
                 let agent = APIJSON.agent(
                     command.agent, state: state, members: reply.members, configuration: configuration, warnings: reply.warnings)
                 responder.respond(.json(.ok, agent))
+            case .failure(.refused(.extensionTaken(let extensionID, let holder))) where !machine.maySee(holder, by: caller.actor):
+                // Not who: the holder is in a group the caller does not see.
+                let failure = APIFailure(status: .conflict, code: "extension_taken", message: "extension \(extensionID) is taken")
+                responder.respond(failure.response)
             case .failure(.refused(let error)):
                 responder.respond(APIFailure.refused(error).response)
             case .failure(.stopping):

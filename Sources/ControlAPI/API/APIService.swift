@@ -20,8 +20,14 @@ public final class APIService: Sendable {
         server = try HTTPServer(limits: limits, logger: logger) { request, context, responder in
             router.handle(request, context, responder)
         }
-        daemon.observe(withState: { [hub] event, state in hub.publish(event, machine: state.machine) })
-        daemon.every(.seconds(15)) { [hub] in hub.heartbeat() }
+        daemon.observe(withState: { [hub, router] event, state in
+            hub.publish(event, machine: state.machine)
+            if event == .configurationReloaded { router.revalidate(state: state) }
+        })
+        daemon.every(.seconds(15)) { [hub, router, daemon] in
+            daemon.withState { state in router.revalidate(state: state) }
+            hub.heartbeat()
+        }
         daemon.every(.seconds(60)) { [router] in
             _ = router.sessions.purgeExpired(now: .now)
             router.limiter.purge(now: .now)

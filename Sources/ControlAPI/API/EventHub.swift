@@ -27,6 +27,9 @@ final class EventHub: Sendable {
 
     struct Subscriber: Sendable {
         var actor: Actor
+        /// What the stream was opened with, checked again now and then: a stream outlives neither
+        /// its session nor its token.
+        var credential: APIRouter.Credential
         var stream: any EventSink
     }
 
@@ -72,7 +75,10 @@ final class EventHub: Sendable {
     /// Adds a listener. With `lastEventID`, first replays every later event it may see, or
     /// sends `reset` when that id is no longer (or never was) in the ring. Called on the
     /// daemon's thread, so no event can slip between the replay and the live stream.
-    func subscribe(connectionID: Int, actor: Actor, stream: any EventSink, lastEventID: UInt64?, machine: AgentStateMachine) {
+    func subscribe(
+        connectionID: Int, actor: Actor, credential: APIRouter.Credential = .local, stream: any EventSink, lastEventID: UInt64?,
+        machine: AgentStateMachine
+    ) {
         state.withLock { state in
             // A bare `retry:` sets the client's reconnection delay without dispatching an event.
             var greeting = Array("retry: 2000\n\n".utf8) + ServerSentEvent.comment("ccagentd events")
@@ -91,7 +97,7 @@ final class EventHub: Sendable {
                 }
             }
             stream.send(greeting)
-            state.subscribers[connectionID] = Subscriber(actor: actor, stream: stream)
+            state.subscribers[connectionID] = Subscriber(actor: actor, credential: credential, stream: stream)
         }
     }
 
@@ -109,16 +115,28 @@ final class EventHub: Sendable {
 
     /// Closes every stream (the daemon is stopping).
     func closeAll() {
-        let subscribers = state.withLock { state in
-            defer { state.subscribers.removeAll() }
-            return Array(state.subscribers.values)
+        closeStreams { _ in true }
+    }
+
+    /// Closes the streams `shouldClose` picks (their session ended, their token was withdrawn);
+    /// how many.
+    @discardableResult
+    func closeStreams(where shouldClose: (Subscriber) -> Bool) -> Int {
+        let closing = state.withLock { state in
+            let picked = state.subscribers.filter { shouldClose($0.value) }
+            for id in picked.keys { state.subscribers[id] = nil }
+            return Array(picked.values)
         }
-        for subscriber in subscribers { subscriber.stream.close() }
+        for subscriber in closing { subscriber.stream.close() }
+        return closing.count
     }
 
     static func visible(_ entry: Entry, to actor: Actor, machine: AgentStateMachine) -> Bool {
         if let agent = entry.agent { return machine.maySee(agent, by: actor) }
-        if entry.supervisorsOnly { return (machine.role(of: actor) ?? .agent) >= .supervisor }
+        if entry.supervisorsOnly {
+            if case .user(let id) = actor, machine.configuration.users[id]?.active != true { return false }
+            return (machine.role(of: actor) ?? .agent) >= .supervisor
+        }
         return true
     }
 

@@ -20,6 +20,8 @@ public final class SessionStore: Sendable {
     struct Session {
         let token: String
         let login: String
+        /// What the login's password hash was when the session began: a changed password ends it.
+        let fingerprint: String
         var expires: ContinuousClock.Instant
     }
 
@@ -37,8 +39,11 @@ public final class SessionStore: Sendable {
 
     public var count: Int { state.withLock { $0.sessions.count } }
 
-    /// A new session for `login`: its token, and how long it lives unused.
-    public func create(login: String, now: ContinuousClock.Instant) throws(SystemCallError) -> (token: String, expiresAfter: Duration) {
+    /// A new session for `login`: its token, and how long it lives unused. `fingerprint` (the
+    /// password hash it was opened with) comes back from `session(_:now:)`.
+    public func create(
+        login: String, fingerprint: String = "", now: ContinuousClock.Instant
+    ) throws(SystemCallError) -> (token: String, expiresAfter: Duration) {
         while true {
             let token = try SessionToken.generate()
             guard let key = Self.indexKey(token) else { continue }
@@ -46,7 +51,7 @@ public final class SessionStore: Sendable {
                 // Two tokens sharing 64 random bits: never in practice; draw again rather than shadow one.
                 guard state.sessions[key] == nil else { return false }
                 makeRoom(for: login, in: &state, now: now)
-                state.sessions[key] = Session(token: token, login: login, expires: now + ttl)
+                state.sessions[key] = Session(token: token, login: login, fingerprint: fingerprint, expires: now + ttl)
                 state.byLogin[login, default: []].append(key)
                 return true
             }
@@ -57,6 +62,11 @@ public final class SessionStore: Sendable {
     /// The login of a live session, whose life this use extends by `ttl`; nil for an unknown,
     /// malformed or expired token (an expired one is removed).
     public func lookup(_ token: String, now: ContinuousClock.Instant) -> String? {
+        session(token, now: now)?.login
+    }
+
+    /// `lookup`, with the fingerprint the session was created with.
+    public func session(_ token: String, now: ContinuousClock.Instant) -> (login: String, fingerprint: String)? {
         guard let key = Self.indexKey(token) else { return nil }
         return state.withLock { state in
             guard var session = state.sessions[key], constantTimeEquals(session.token.utf8, token.utf8) else { return nil }
@@ -66,7 +76,7 @@ public final class SessionStore: Sendable {
             }
             session.expires = now + ttl
             state.sessions[key] = session
-            return session.login
+            return (session.login, session.fingerprint)
         }
     }
 
@@ -88,6 +98,17 @@ public final class SessionStore: Sendable {
             let keys = state.byLogin.removeValue(forKey: login) ?? []
             for key in keys { state.sessions[key] = nil }
             return keys.count
+        }
+    }
+
+    /// Ends every session for which `isStale(login, fingerprint)` holds (after a reload: users
+    /// removed, made inactive, or with a new password); how many.
+    @discardableResult
+    public func revokeAll(where isStale: (_ login: String, _ fingerprint: String) -> Bool) -> Int {
+        state.withLock { state in
+            let stale = state.sessions.filter { isStale($0.value.login, $0.value.fingerprint) }.keys
+            for key in stale { Self.remove(key, from: &state) }
+            return stale.count
         }
     }
 

@@ -16,6 +16,18 @@ import Testing
         #expect(store.count == 1)
     }
 
+    @Test func theFingerprintComesBackAndStaleSessionsAreRevokedByRule() throws {
+        let store = SessionStore(ttl: .seconds(100))
+        let (dana, _) = try store.create(login: "dana", fingerprint: "$6$old", now: at(0))
+        let (eli, _) = try store.create(login: "eli", fingerprint: "$6$eli", now: at(0))
+        #expect(store.session(dana, now: at(1))?.fingerprint == "$6$old")
+        // Dana's password changed; Eli's did not.
+        let current = ["dana": "$6$new", "eli": "$6$eli"]
+        #expect(store.revokeAll { login, fingerprint in current[login] != fingerprint } == 1)
+        #expect(store.lookup(dana, now: at(2)) == nil && store.lookup(eli, now: at(2)) == "eli")
+        #expect(store.revokeAll { _, _ in false } == 0 && store.count == 1)
+    }
+
     @Test func unknownAndMalformedTokensAreNil() throws {
         let store = SessionStore()
         let (token, _) = try store.create(login: "dana@example.com", now: at(0))
