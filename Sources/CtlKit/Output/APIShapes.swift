@@ -59,7 +59,8 @@ struct OfferView: Equatable {
         self.id = id
         kind = json["kind"]?.stringValue ?? ""
         label = json["label"]?.stringValue ?? id
-        takenBy = json["taken_by"]?.stringValue
+        // A holder the caller may not see is not named: "taken" says so all the same.
+        takenBy = json["taken_by"]?.stringValue ?? (json["taken"]?.boolValue == true ? "(taken)" : nil)
     }
 }
 
