@@ -14,6 +14,7 @@ keep=no
 
 swift build --product amisim >&2
 swift build --product ccagentd >&2
+swift build --product ccagentctl >&2
 bin=$(swift build --show-bin-path)
 work=$(mktemp -d)
 cleanup() {
@@ -69,8 +70,19 @@ queues
 phone 103 logout
 queues
 
+# The admin's side: the control API over the daemon's Unix socket.
+ctl() {
+    echo "== ccagentctl $*"
+    "$bin/ccagentctl" --socket "$work/ccagentd.sock" "$@" | sed 's/^/      /'
+}
+ctl agents
+ctl status eli@example.com break
+ctl agent eli@example.com
+queues
+
 if [ "$keep" = yes ]; then
     echo "== running: amisim on 127.0.0.1:$port, config $work/ccagentd.conf; Ctrl-C stops both"
+    echo "   try: $bin/ccagentctl --socket $work/ccagentd.sock watch"
     wait "$daemon"
 fi
 echo "== SIGTERM"
