@@ -180,6 +180,10 @@ public enum Socket {
 
     public static func close(_ fd: Int32) { _ = Glibc.close(fd) }
 
+    /// Sends FIN and writes nothing more; reading goes on. Failure means the peer is already
+    /// gone, which the next read reports.
+    public static func shutdownOutput(_ fd: Int32) { _ = Glibc.shutdown(fd, Int32(SHUT_WR)) }
+
     /// Non-blocking and close-on-exec.
     public static func setNonBlocking(_ fd: Int32) {
         let flags = fcntl(fd, F_GETFL)

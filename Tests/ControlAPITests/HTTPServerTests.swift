@@ -9,21 +9,30 @@ import Glibc
 #endif
 
 /// A blocking raw client: what arrives is exactly what the server wrote.
-private final class RawClient {
+final class RawClient {
     let fd: Int32
+    private var address = sockaddr_in()
+    /// `errno` of the read that ended `read(until:)` with an error (ECONNRESET, EAGAIN after 5 s).
+    private(set) var readError: Int32?
 
-    init(port: Int) throws {
+    /// Connects to 127.0.0.1:`port`, or only makes the socket when `connectNow` is false (see
+    /// `connect()`). A `receiveBufferSize` is set before connecting, so the window stays small.
+    init(port: Int, receiveBufferSize: Int32? = nil, connectNow: Bool = true) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
+        if var size = receiveBufferSize { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 else { throw POSIXError(.ECONNREFUSED) }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if connectNow { try connect() }
+    }
+
+    func connect() throws {
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else { throw POSIXError(.ECONNREFUSED) }
     }
 
     init(path: String) throws {
@@ -32,7 +41,7 @@ private final class RawClient {
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { raw in for (i, b) in path.utf8.enumerated() { raw[i] = b } }
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard result == 0 else { throw POSIXError(.ECONNREFUSED) }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
@@ -43,18 +52,63 @@ private final class RawClient {
 
     func send(_ text: String) { _ = text.utf8CString.withUnsafeBufferPointer { Glibc.send(fd, $0.baseAddress, $0.count - 1, Int32(MSG_NOSIGNAL)) } }
 
+    /// Sends all of `bytes`, blocking; the `errno` that stopped it (ECONNRESET, EPIPE), nil when all went.
+    func send(bytes: [UInt8]) -> Int32? {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0 { return errno }
+            offset += n
+        }
+        return nil
+    }
+
+    /// Sends bytes without blocking until the server has taken none for 300 ms (or `limit` went,
+    /// or the send failed); returns how many went.
+    func flood(limit: Int) -> Int {
+        let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 64 << 10)
+        var sent = 0
+        while sent < limit {
+            let n = chunk.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            if n > 0 {
+                sent += n
+                continue
+            }
+            let code = errno
+            guard n < 0, code == EAGAIN || code == EWOULDBLOCK else { break }
+            var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            if poll(&entry, 1, 300) <= 0 { break }
+        }
+        return sent
+    }
+
+    /// Half-closes: the server reads end of input, and can still answer.
+    func shutdownOutput() { _ = shutdown(fd, Int32(SHUT_WR)) }
+
     /// Reads until `text` has arrived, the peer closes, or 5 s pass.
     func read(until text: String? = nil) -> String {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
+        readError = nil
         while true {
             if let text, String(decoding: received, as: UTF8.self).contains(text) { break }
             let n = recv(fd, &buffer, buffer.count, 0)
+            if n < 0 { readError = errno }
             if n <= 0 { break }
             received += buffer[0..<n]
         }
         return String(decoding: received, as: UTF8.self)
     }
+}
+
+/// Polls `condition` every 10 ms until it holds (true) or `seconds` pass (false).
+func eventually(within seconds: Double = 5, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while !condition() {
+        if Date() >= deadline { return false }
+        Thread.sleep(forTimeInterval: 0.01)
+    }
+    return true
 }
 
 @Suite(.serialized) struct HTTPServerTests {
@@ -135,6 +189,34 @@ private final class RawClient {
         let deadline = Date().addingTimeInterval(5)
         while !closed.withLock({ $0 }), Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         #expect(closed.withLock { $0 })
+    }
+
+    @Test func everyResponseCarriesTheDate() throws {
+        let (server, port) = try server()
+        defer { server.shutdown() }
+        let before = Int(Date().timeIntervalSince1970)
+        let client = try RawClient(port: port)
+        client.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nBroken\r\n\r\n")
+        let text = client.read()
+        let after = Int(Date().timeIntervalSince1970)
+        let sent = text.split(separator: "\r\n").filter { $0.hasPrefix("Date: ") }.map { String($0.dropFirst(6)) }
+        let possible = Set((before...after).compactMap { HTTPDate.imfFixdate(secondsSince1970: $0) })
+        #expect(sent.count == 2)  // the 200 and the 400
+        #expect(sent.allSatisfy(possible.contains))
+    }
+
+    @Test(arguments: [
+        (784_111_777, "Sun, 06 Nov 1994 08:49:37 GMT"),  // RFC 9110's example
+        (0, "Thu, 01 Jan 1970 00:00:00 GMT"),
+        (951_782_400, "Tue, 29 Feb 2000 00:00:00 GMT"),
+        (253_402_300_799, "Fri, 31 Dec 9999 23:59:59 GMT"),
+    ])
+    func theDateIsAnIMFFixdate(seconds: Int, expected: String) {
+        #expect(HTTPDate.imfFixdate(secondsSince1970: seconds) == expected)
+    }
+
+    @Test func aDateWithoutAFourDigitYearIsNotMade() {
+        #expect(HTTPDate.imfFixdate(secondsSince1970: 253_402_300_800) == nil)  // year 10000
     }
 
     @Test func theUnixSocketServesTheSameAndHasItsMode() throws {

@@ -1,6 +1,10 @@
 import Dispatch
 public import SystemSupport
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A small HTTP/1.1 server on its own thread: TCP and Unix-socket listeners, keep-alive,
 /// pipelined requests answered in order, event streams, and hard limits on what a client may
 /// hold (connections, header and body size, time to send a request, unread output).
@@ -18,6 +22,9 @@ public final class HTTPServer: @unchecked Sendable {
     private var listeners: [Int32] = []
     private var connections: [Int: Connection] = [:]
     private var nextID = 0
+    /// Accepts that failed in a row (out of descriptors, say); 0 when the last one worked.
+    private var failedAccepts = 0
+    private var dateCache = HTTPDateCache()
     /// Called on the server's thread when a connection closes (an event stream's client left).
     private var closeObservers: [Int: @Sendable () -> Void] = [:]
 
@@ -87,28 +94,69 @@ public final class HTTPServer: @unchecked Sendable {
         let fd: Int32
         let peer: String
         var decoder: HTTPRequestDecoder
+        /// While a request is with the handler, input is read ahead up to one more whole request
+        /// at most; then reading waits, so a client cannot pile up memory the decoder's limits
+        /// never see (they apply when a request is decoded).
+        let maximumReadAhead: Int
         var output: [UInt8] = []
         var outputOffset = 0
         /// A request is with the handler: the next (pipelined) one waits.
         var busy = false
         var streaming = false
-        var closeAfterFlush = false
+        var ending = Ending.open
+        /// The client shut down its side: what it sent is still answered, then the connection closes.
+        var inputClosed = false
         var timer: TimerID?
         var requestTimerArmed = false
-        var writable = false
+        /// What the loop polls this descriptor for, as last set.
+        var interest: IOEvents = .read
 
         init(id: Int, fd: Int32, peer: String, limits: HTTPLimits) {
             self.id = id
             self.fd = fd
             self.peer = peer
             decoder = HTTPRequestDecoder(limits: limits)
+            maximumReadAhead = decoder.limits.maximumHeaderBytes + decoder.limits.maximumBodyBytes
         }
 
         var pending: Int { output.count - outputOffset }
+
+        /// Whether the loop should read: not past the client's end of input, not while the last
+        /// response waits to be flushed, not while a request is handled and one more is buffered.
+        var wantsInput: Bool {
+            guard !inputClosed else { return false }
+            switch ending {
+            case .open: return !busy || decoder.bufferedByteCount < maximumReadAhead
+            case .closing: return false
+            case .draining: return true
+            }
+        }
     }
+
+    enum Ending: Equatable {
+        /// Keep-alive: more requests may come.
+        case open
+        /// The last response (or an error) is written: the connection closes once it is flushed.
+        case closing
+        /// Flushed, and our side shut down. Closing with unread input would make the kernel reset
+        /// the connection, which can destroy the response before the client read it; so what the
+        /// client still sends is read and dropped, for a short while and up to a bound.
+        case draining(discarded: Int)
+    }
+
+    /// How long, and how much input, a closing connection drains before it is closed anyway.
+    static let drainTimeout = Duration.seconds(1)
+    static let drainLimit = 64 << 10
+    /// How long the listeners are left alone after an accept failed (out of descriptors): the
+    /// pending connection keeps them readable, and polling them would spin.
+    static let acceptRetryDelay = Duration.milliseconds(100)
 
     private func addListener(_ fd: Int32) {
         listeners.append(fd)
+        watch(listener: fd)
+    }
+
+    private func watch(listener fd: Int32) {
         loop.register(fd: fd, interest: .read) { [unowned self] _ in acceptAll(fd) }
     }
 
@@ -118,13 +166,14 @@ public final class HTTPServer: @unchecked Sendable {
             do {
                 accepted = try Socket.acceptPeer(listener)
             } catch {
-                logger.warning("api.accept_failed", [("error", error.description)])
+                acceptFailed(listener, error)
                 return
             }
             guard let (fd, peer) = accepted else { return }
+            acceptSucceeded()
             guard connections.count < limits.maximumConnections else {
                 let busy = HTTPResponse.error(.serviceUnavailable, code: "too_many_connections", message: "too many connections")
-                let bytes = busy.serialized(keepAlive: false, date: nil)
+                let bytes = busy.serialized(keepAlive: false, date: currentDate())
                 _ = bytes.withUnsafeBytes { try? Socket.write(fd, from: $0) }
                 Socket.close(fd)
                 logger.warning("api.connection_refused", [("peer", peer), ("reason", "too many connections")])
@@ -138,15 +187,40 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
+    /// Out of descriptors (EMFILE, ENFILE) or memory, accept fails while the pending connection
+    /// keeps the listener readable: polling it would spin and log without end. So the listener
+    /// leaves the poll set for a moment, and one line is logged per episode, not per attempt.
+    private func acceptFailed(_ listener: Int32, _ error: SystemCallError) {
+        if failedAccepts == 0 { logger.warning("api.accept_failed", [("error", error.description)]) }
+        failedAccepts += 1
+        loop.deregister(fd: listener)
+        loop.schedule(after: Self.acceptRetryDelay) { [unowned self] in
+            guard listeners.contains(listener) else { return }  // closed by `shutdown` meanwhile
+            watch(listener: listener)
+        }
+    }
+
+    private func acceptSucceeded() {
+        guard failedAccepts > 0 else { return }
+        logger.notice("api.accept_resumed", [("failed_attempts", String(failedAccepts))])
+        failedAccepts = 0
+    }
+
     private func ready(_ connection: Connection, _ events: IOEvents) {
         if events.contains(.write) { flush(connection) }
         guard connections[connection.id] != nil else { return }
-        if events.contains(.read) || events.contains(.hangup) { read(connection) }
+        if events.contains(.read) {
+            read(connection)
+        } else if !events.isDisjoint(with: .hangup) {
+            // Reported even while reading waits: the peer is gone or reset the connection, and
+            // nothing more can reach it.
+            closeConnection(connection.id)
+        }
     }
 
     private func read(_ connection: Connection) {
         var chunk = [UInt8](repeating: 0, count: 16 << 10)
-        while connections[connection.id] != nil {
+        reading: while connections[connection.id] != nil, connection.wantsInput {
             let result: IOResult
             do {
                 result = try chunk.withUnsafeMutableBytes { buffer throws(SystemCallError) in try Socket.read(connection.fd, into: buffer) }
@@ -156,37 +230,56 @@ public final class HTTPServer: @unchecked Sendable {
             }
             switch result {
             case .processed(let count):
-                if connection.streaming || connection.closeAfterFlush { continue }  // nothing more is read from it
-                connection.decoder.append(chunk[0..<count])
-                process(connection)
+                received(chunk[0..<count], on: connection)
             case .endOfFile:
-                closeConnection(connection.id)
-                return
+                inputEnded(connection)
+                break reading
             case .wouldBlock:
-                return
+                break reading
             }
+        }
+        guard connections[connection.id] != nil else { return }
+        updateInterest(connection)
+    }
+
+    private func received(_ bytes: ArraySlice<UInt8>, on connection: Connection) {
+        switch connection.ending {
+        case .draining(let discarded):
+            let total = discarded + bytes.count
+            if total > Self.drainLimit { closeConnection(connection.id) } else { connection.ending = .draining(discarded: total) }
+        case .closing:
+            break  // not read from while closing
+        case .open:
+            guard !connection.streaming else { return }  // an event stream's client has nothing more to say
+            connection.decoder.append(bytes)
+            process(connection)
         }
     }
 
+    /// The client shut down its side (or closed). Requests it sent are still answered: the one
+    /// with the handler, those pipelined behind it, and output not yet flushed; then it closes.
+    private func inputEnded(_ connection: Connection) {
+        connection.inputClosed = true
+        guard connection.ending == .open, !connection.streaming else {
+            closeConnection(connection.id)  // drained, or an event stream's client left
+            return
+        }
+        process(connection)
+    }
+
     private func process(_ connection: Connection) {
-        while !connection.busy, !connection.streaming, !connection.closeAfterFlush, connections[connection.id] != nil {
+        while !connection.busy, !connection.streaming, connection.ending == .open, connections[connection.id] != nil {
             let request: HTTPRequest?
             do {
                 request = try connection.decoder.next()
             } catch {
                 logger.info("api.bad_request", [("peer", connection.peer), ("status", String(error.status.code)), ("error", error.reason)])
-                write(HTTPResponse.error(error).serialized(keepAlive: false, date: nil), to: connection)
-                connection.closeAfterFlush = true
-                flush(connection)
+                write(HTTPResponse.error(error).serialized(keepAlive: false, date: currentDate()), to: connection)
+                closeAfterFlushing(connection)
                 return
             }
             guard let request else {
-                if connection.decoder.awaitingContinue != nil {
-                    write(HTTPResponse(status: .continue).serialized(keepAlive: true, date: nil), to: connection)
-                    connection.decoder.continueSent()
-                    flush(connection)
-                }
-                if connection.decoder.hasPartialRequest { armRequestTimeout(connection) }
+                awaitMore(connection)
                 return
             }
             connection.busy = true
@@ -198,24 +291,47 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
+    /// No whole request is buffered: wait for the rest, or end when no more can come.
+    private func awaitMore(_ connection: Connection) {
+        if connection.inputClosed {
+            closeAfterFlushing(connection)
+            return
+        }
+        if connection.decoder.awaitingContinue != nil {
+            write(HTTPResponse(status: .continue).serialized(keepAlive: true, date: nil), to: connection)
+            connection.decoder.continueSent()
+            flush(connection)
+        }
+        if connections[connection.id] != nil, connection.decoder.hasPartialRequest { armRequestTimeout(connection) }
+    }
+
     func finish(_ id: Int, with response: HTTPResponse, keepAlive: Bool) {
         guard let connection = connections[id], connection.busy else { return }
         connection.busy = false
-        write(response.serialized(keepAlive: keepAlive, date: nil), to: connection)
-        if !keepAlive { connection.closeAfterFlush = true }
+        write(response.serialized(keepAlive: keepAlive, date: currentDate()), to: connection)
+        guard keepAlive else {
+            closeAfterFlushing(connection)
+            return
+        }
         flush(connection)
-        guard connections[id] != nil, !connection.closeAfterFlush else { return }
+        guard connections[id] != nil else { return }
         armIdle(connection)
         process(connection)
+        // Reading may have waited while the request was handled.
+        if connections[id] != nil { updateInterest(connection) }
     }
 
     func startStream(_ id: Int, head: HTTPResponse) {
         guard let connection = connections[id], connection.busy else { return }
+        guard !connection.inputClosed else {
+            closeConnection(id)  // the client has left: an event stream ends with its input
+            return
+        }
         connection.busy = false
         connection.streaming = true
         connection.timer.map(loop.cancel)
         connection.timer = nil
-        write(head.serializedStreamHead(date: nil), to: connection)
+        write(head.serializedStreamHead(date: currentDate()), to: connection)
         flush(connection)
     }
 
@@ -249,32 +365,66 @@ public final class HTTPServer: @unchecked Sendable {
                 closeConnection(connection.id)
                 return
             }
-            switch result {
-            case .processed(let count):
-                connection.outputOffset += count
-            case .wouldBlock, .endOfFile:
-                if !connection.writable {
-                    connection.writable = true
-                    loop.setInterest(fd: connection.fd, [.read, .write])
-                }
-                return
-            }
+            guard case .processed(let count) = result else { break }  // the socket is full: wait for POLLOUT
+            connection.outputOffset += count
         }
-        if connection.writable {
-            connection.writable = false
-            loop.setInterest(fd: connection.fd, .read)
+        updateInterest(connection)
+        if connection.pending == 0, connection.ending == .closing { startDraining(connection) }
+    }
+
+    /// Polls for reading when the connection wants input, for writing while output is pending.
+    private func updateInterest(_ connection: Connection) {
+        var interest: IOEvents = []
+        if connection.wantsInput { interest.insert(.read) }
+        if connection.pending > 0 { interest.insert(.write) }
+        guard interest != connection.interest else { return }
+        connection.interest = interest
+        loop.setInterest(fd: connection.fd, interest)
+    }
+
+    /// Ends the connection once its output is out. Nothing else bounds that (the request timer
+    /// stopped when the request was handed over), so a client that never reads gets
+    /// `closeTimeout`, not its slot forever.
+    private func closeAfterFlushing(_ connection: Connection) {
+        guard connections[connection.id] != nil else { return }
+        connection.ending = .closing
+        flush(connection)
+        guard connections[connection.id] != nil, connection.ending == .closing else { return }
+        arm(connection, after: limits.closeTimeout) { [unowned self] connection in
+            logger.info("api.close_timeout", [("peer", connection.peer), ("pending_bytes", String(connection.pending))])
+            closeConnection(connection.id)
         }
-        if connection.closeAfterFlush { closeConnection(connection.id) }
+    }
+
+    /// Everything is written: close at once if the client's input has ended, else shut down our
+    /// side and drain what it still sends (see `Ending.draining`).
+    private func startDraining(_ connection: Connection) {
+        guard !connection.inputClosed else {
+            closeConnection(connection.id)
+            return
+        }
+        Socket.shutdownOutput(connection.fd)
+        connection.ending = .draining(discarded: 0)
+        updateInterest(connection)
+        arm(connection, after: Self.drainTimeout) { [unowned self] connection in closeConnection(connection.id) }
     }
 
     private func armIdle(_ connection: Connection) {
+        arm(connection, after: limits.idleTimeout) { [unowned self] connection in
+            guard !connection.busy, !connection.streaming else { return }
+            closeConnection(connection.id)
+        }
+    }
+
+    /// Replaces the connection's timer: `work` runs after `delay` if the connection is still open.
+    private func arm(_ connection: Connection, after delay: Duration, _ work: @escaping (Connection) -> Void) {
         connection.timer.map(loop.cancel)
         connection.requestTimerArmed = false
         let id = connection.id
-        connection.timer = loop.schedule(after: limits.idleTimeout) { [unowned self] in
-            guard let connection = connections[id], !connection.busy, !connection.streaming else { return }
+        connection.timer = loop.schedule(after: delay) { [unowned self] in
+            guard let connection = connections[id] else { return }
             connection.timer = nil
-            closeConnection(id)
+            work(connection)
         }
     }
 
@@ -282,18 +432,19 @@ public final class HTTPServer: @unchecked Sendable {
     /// byte a second is cut off all the same).
     private func armRequestTimeout(_ connection: Connection) {
         guard !connection.requestTimerArmed else { return }
-        connection.timer.map(loop.cancel)
-        connection.requestTimerArmed = true
-        let id = connection.id
-        connection.timer = loop.schedule(after: limits.requestTimeout) { [unowned self] in
-            guard let connection = connections[id], !connection.busy, !connection.streaming else { return }
-            connection.timer = nil
+        arm(connection, after: limits.requestTimeout) { [unowned self] connection in
+            guard !connection.busy, !connection.streaming, connection.ending == .open else { return }
             logger.info("api.request_timeout", [("peer", connection.peer)])
             write(HTTPResponse.error(.requestTimeout, code: "request_timeout", message: "the request did not arrive in time")
-                .serialized(keepAlive: false, date: nil), to: connection)
-            connection.closeAfterFlush = true
-            flush(connection)
+                .serialized(keepAlive: false, date: currentDate()), to: connection)
+            closeAfterFlushing(connection)
         }
+        connection.requestTimerArmed = true
+    }
+
+    /// The `Date` header's value for a response written now.
+    private func currentDate() -> String? {
+        dateCache.value(at: Int(time(nil)))
     }
 
     func closeConnection(_ id: Int) {

@@ -10,16 +10,20 @@ public struct HTTPServerLimits: Sendable, Equatable {
     public var idleTimeout: Duration
     /// Unsent output beyond this (a client that stopped reading its event stream) closes it.
     public var maximumPendingOutput: Int
+    /// A connection that is ending (its last response or an error written) is closed after this
+    /// even when the client has not taken all of it: one that never reads must not keep its slot.
+    public var closeTimeout: Duration
 
     public init(
         http: HTTPLimits = HTTPLimits(), maximumConnections: Int = 256, requestTimeout: Duration = .seconds(10),
-        idleTimeout: Duration = .seconds(60), maximumPendingOutput: Int = 4 << 20
+        idleTimeout: Duration = .seconds(60), maximumPendingOutput: Int = 4 << 20, closeTimeout: Duration = .seconds(10)
     ) {
         self.http = http
         self.maximumConnections = maximumConnections
         self.requestTimeout = requestTimeout
         self.idleTimeout = idleTimeout
         self.maximumPendingOutput = maximumPendingOutput
+        self.closeTimeout = closeTimeout
     }
 }
 
