@@ -14,6 +14,15 @@ struct BenchmarkSettings {
     var temporaryRoot = FileManager.default.temporaryDirectory.path
     /// TIMINGS_CSV: where to write every measured change's timings, when set.
     var timingsFile: String?
+    /// DAEMON_BINARY: run this `ccagentd` as a child process and measure it alone (ProcessBenchmark).
+    var daemonBinary: String?
+    /// SETTLE_SECONDS: quiet after the flood, still sampled (process mode).
+    var settleSeconds = 5
+    /// FREEZE_SECONDS, FREEZE_AT, FREEZE_MOUNT: freeze the store's file system that long, that
+    /// many seconds into the flood (process mode; see StoreFreeze).
+    var freezeSeconds = 0
+    var freezeAt = 10
+    var freezeMount: String?
 
     static func fromEnvironment() -> BenchmarkSettings {
         let environment = ProcessInfo.processInfo.environment
@@ -30,6 +39,11 @@ struct BenchmarkSettings {
         settings.floodChangesPerSecond = number("FLOOD_CHANGES_PER_SECOND", settings.floodChangesPerSecond)
         if let root = environment["BENCH_TMPDIR"], !root.isEmpty { settings.temporaryRoot = root }
         if let path = environment["TIMINGS_CSV"], !path.isEmpty { settings.timingsFile = path }
+        if let path = environment["DAEMON_BINARY"], !path.isEmpty { settings.daemonBinary = path }
+        settings.settleSeconds = number("SETTLE_SECONDS", settings.settleSeconds)
+        settings.freezeSeconds = number("FREEZE_SECONDS", settings.freezeSeconds)
+        settings.freezeAt = number("FREEZE_AT", settings.freezeAt)
+        if let path = environment["FREEZE_MOUNT"], !path.isEmpty { settings.freezeMount = path }
         return settings
     }
 }
@@ -93,6 +107,10 @@ struct CallCenter {
             interface = Local/${MOBILE}@ccagentd-remote/n
             followme_family = ccagentd/followme
 
+            [api]
+            type = api
+            listen = 127.0.0.1:0
+
             [\(Self.breakStatus)]
             type = status
             label = Break
@@ -120,11 +138,15 @@ struct CallCenter {
         return text
     }
 
-    /// The simulated Asterisk: the daemon's manager user and every queue the skills name. A
-    /// generous write timeout, so a starved daemon thread on a loaded machine is never dropped.
+    /// The simulated Asterisk: the daemon's manager user, the phones' (feature codes, when the
+    /// daemon runs as a process) and every queue the skills name. A generous write timeout, so
+    /// a starved daemon thread on a loaded machine is never dropped.
     static func simulatorConfiguration() -> SimulatorConfiguration {
         var configuration = SimulatorConfiguration(
-            users: [SimulatorConfiguration.User(username: "ccagentd", secret: "change-me")],
+            users: [
+                SimulatorConfiguration.User(username: "ccagentd", secret: "change-me"),
+                SimulatorConfiguration.User(username: PhoneDriver.username, secret: PhoneDriver.secret),
+            ],
             queues: (0..<queueCount).map { SimulatorConfiguration.Queue(name: queueName($0)) })
         configuration.writeTimeout = .seconds(10)
         return configuration

@@ -77,3 +77,21 @@ final class Watchdog: Sendable {
 
     func stop() { state.withLock { $0.running = false } }
 }
+
+/// Calls `change` `perSecond` times a second until `end` (never when 0), then once more if it
+/// left an agent on break (an odd `sequence`), so the memberships end as they began.
+func changes<Timing>(
+    perSecond: Int, until end: ContinuousClock.Instant, sequence: Counter, _ change: () async throws -> Timing
+) async throws -> [Timing] {
+    guard perSecond > 0 else { return [] }
+    let interval = Duration.seconds(1) / perSecond
+    var timings: [Timing] = []
+    var next = ContinuousClock.now.advanced(by: interval)
+    while next < end {
+        try await Task.sleep(until: next, clock: .continuous)
+        timings.append(try await change())
+        next = max(next.advanced(by: interval), .now)
+    }
+    if sequence.value % 2 == 1 { timings.append(try await change()) }
+    return timings
+}

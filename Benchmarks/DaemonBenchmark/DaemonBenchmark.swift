@@ -31,7 +31,12 @@ import SystemSupport
 enum DaemonBenchmarkMain {
     static func main() async {
         do {
-            try await Benchmark(settings: .fromEnvironment()).run()
+            let settings = BenchmarkSettings.fromEnvironment()
+            if let binary = settings.daemonBinary {
+                try await ProcessBenchmark(settings: settings, binary: binary).run()
+            } else {
+                try await Benchmark(settings: settings).run()
+            }
         } catch {
             progress("DaemonBenchmark failed: \(error)")
             exit(1)
@@ -307,17 +312,6 @@ final class Benchmark: Sendable {
 
     /// Status changes at `floodChangesPerSecond` until `end`, measured like the others.
     func changesUntil(_ end: ContinuousClock.Instant, _ daemon: Daemon) async throws -> [ChangeTiming] {
-        guard settings.floodChangesPerSecond > 0 else { return [] }
-        let interval = Duration.seconds(1) / settings.floodChangesPerSecond
-        var timings: [ChangeTiming] = []
-        var next = ContinuousClock.now.advanced(by: interval)
-        while next < end {
-            try await Task.sleep(until: next, clock: .continuous)
-            timings.append(try await change(daemon))
-            next = max(next.advanced(by: interval), .now)
-        }
-        // Leave everybody connected, so the memberships stay what they were.
-        if sequence.value % 2 == 1 { timings.append(try await change(daemon)) }
-        return timings
+        try await changes(perSecond: settings.floodChangesPerSecond, until: end, sequence: sequence) { try await change(daemon) }
     }
 }

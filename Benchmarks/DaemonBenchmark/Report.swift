@@ -144,17 +144,17 @@ extension Benchmark {
         line("Queue actions outside the measured changes: \(r.unexpectedQueueActions)")
         print(out.joined(separator: "\n"))
     }
+}
 
-    /// The file system type of the directory holding `path` (`ext4`, `tmpfs`), from /proc/self/mounts.
-    func fileSystemType(of path: String) -> String {
-        guard let mounts = try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8) else { return "?" }
-        var best = ("", "?")
-        for entry in mounts.split(separator: "\n") {
-            let fields = entry.split(separator: " ")
-            guard fields.count > 2 else { continue }
-            let point = String(fields[1])
-            if path.hasPrefix(point), point.count > best.0.count { best = (point, String(fields[2])) }
-        }
-        return "\(best.1) (\(best.0))"
+/// The file system type of the directory holding `path` (`ext4`, `tmpfs`), from /proc/self/mounts.
+func fileSystemType(of path: String) -> String {
+    guard let mounts = try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8) else { return "?" }
+    var best = ("", "?")
+    for entry in mounts.split(separator: "\n") {
+        let fields = entry.split(separator: " ")
+        guard fields.count > 2 else { continue }
+        let point = String(fields[1])
+        if path.hasPrefix(point), point.count > best.0.count { best = (point, String(fields[2])) }
     }
+    return "\(best.1) (\(best.0))"
 }

@@ -71,6 +71,14 @@ public final class AMISimulator: Sendable {
         } ?? [:]
     }
 
+    /// Bytes written for each logged-in session that it has not taken yet (beyond what the
+    /// kernel's socket buffers hold): a client that reads too slowly makes this grow.
+    public func pendingOutput() -> [Int: Int] {
+        sync { core in
+            Dictionary(uniqueKeysWithValues: core.sessions.values.filter(\.authenticated).map { ($0.id, $0.pendingOutput) })
+        } ?? [:]
+    }
+
     /// Every action read so far (up to 100 000), with its arrival time.
     public func receivedActions() -> [ReceivedAction] { sync { $0.received } ?? [] }
 

@@ -20,7 +20,8 @@ extension Daemon {
         if let connection = await inspectConnection() { await connection.shutdown(grace: options.stopGrace) }
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             loop.execute { [self] in
-                logger.notice("daemon.stopped", [("in_flight", String(inFlight))])
+                // events_read: with Asterisk's count, proves no event was lost on the way in.
+                logger.notice("daemon.stopped", [("in_flight", String(inFlight)), ("events_read", String(counters.eventsRead))])
                 done.resume()
             }
         }
