@@ -9,6 +9,7 @@ import SystemSupport
 
 /// `ccagentd --config FILE`: runs in the foreground until SIGTERM or SIGINT; SIGHUP reloads.
 func runDaemon(configPath path: String) -> Int32 {
+    Heap.useOneArena()
     // Before any thread exists, so every thread inherits the mask and no signal is lost.
     Signals.block([SIGHUP, SIGTERM, SIGINT])
     signal(SIGPIPE, SIG_IGN)

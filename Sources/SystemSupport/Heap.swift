@@ -1,0 +1,29 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The C heap (glibc's malloc), which Swift allocates from. `mallopt` lives in `<malloc.h>`,
+/// which Swift's Glibc module leaves out: it is looked up in the process.
+public enum Heap {
+    /// One malloc arena for every thread. glibc gives each thread that allocates its own arena,
+    /// each with its own free lists and fragmentation; the daemon's few threads (its loop, the
+    /// AMI reader, the API) allocate little and rarely at once, and one arena keeps 3–4 MB less
+    /// resident (ccagentd with 2,000 agents logged in: 31.8 → 28.2 MB). Call it before the
+    /// first thread starts. False when the C library has no such setting.
+    @discardableResult
+    public static func useOneArena() -> Bool {
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        let mArenaMax: Int32 = -8  // <malloc.h>
+        guard let mallopt = function("mallopt", as: Mallopt.self) else { return false }
+        return mallopt(mArenaMax, 1) == 1
+    }
+
+    private static func function<F>(_ name: String, as type: F.Type) -> F? {
+        #if canImport(Glibc)
+        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, name) else { return nil }
+        return unsafeBitCast(symbol, to: type)
+        #else
+        return nil
+        #endif
+    }
+}
