@@ -271,7 +271,8 @@ final class Benchmark: Sendable {
             // The daemon first, then the simulator: the backlog can only be overstated by the
             // events sent between the two reads, never understated.
             let asked = ContinuousClock.now
-            read = await daemon.inspect { $0.metrics.eventsRead }
+            // Read and acted on: the reader counts as it reads; some may still be queued for the daemon's thread.
+            read = await daemon.inspect { $0.metrics.eventsRead - $0.metrics.eventsQueued }
             let inspectTime = asked.duration(to: .now).milliseconds
             sent = simulator.eventsSent()[session] ?? sent
             let now = ProcessSample.now(roles: roles)

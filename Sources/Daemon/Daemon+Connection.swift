@@ -14,9 +14,12 @@ extension Daemon {
             [("database", settings.general.database), ("ami", "\(settings.ami.host):\(settings.ami.port)"),
              ("agents", String(machine.agents.count))])
         do {
+            let handOff = handOff
             let connection = try AMIConnection(configuration: connectionConfiguration(settings.ami), logger: logger) {
                 [weak self] event in
-                self?.loop.execute { [weak self] in self?.handle(event) }
+                // On the reader's thread: only what the daemon acts on crosses, already reduced.
+                guard let input = handOff.receive(event) else { return }
+                self?.loop.execute { [weak self] in self?.handle(input) }
             }
             self.connection = connection
             connection.start()
@@ -48,17 +51,23 @@ extension Daemon {
             guard let self, accepting else { return }
             let now = options.clock()
             run { $0.tick(at: now) }
+            releaseDrainedBacklog()
             scheduleTick()
         }
     }
 
     // MARK: AMI
 
-    func handle(_ event: AMIConnectionEvent) {
-        switch event {
-        case .event(let message):
-            counters.eventsRead += 1
-            handle(message)
+    func handle(_ input: AMIInput) {
+        defer { handOff.handled() }
+        switch input {
+        case .call(let callEvent):
+            let now = options.clock()
+            run { $0.handle(callEvent, at: now) }
+        case .answered(let uniqueID):
+            answered(uniqueID)
+        case .featureCode(let parsed, let extensionHeader):
+            handleFeatureCode(parsed, extensionHeader: extensionHeader)
         case .stateChanged(let state):
             amiState = state
             notify(.ami(state))
@@ -87,21 +96,17 @@ extension Daemon {
         }
     }
 
-    private func handle(_ message: AMIMessage) {
-        guard let name = message["Event"] else { return }
-        if let callEvent = CallEvent(message, event: name) {
-            let now = options.clock()
-            run { $0.handle(callEvent, at: now) }
-        } else if name == "Newstate" {
-            answered(message)
-        } else if name == "UserEvent" {
-            handleFeatureCode(message)
-        }
+    /// The daemon's counters with the AMI reader's (events read, and queued for this thread).
+    var metrics: DaemonMetrics {
+        var metrics = counters
+        metrics.eventsRead = handOff.eventsRead
+        metrics.eventsQueued = handOff.inputsQueued
+        return metrics
     }
 
-    /// A watched call's channel went Up (6): the call was answered.
-    private func answered(_ message: AMIMessage) {
-        guard message["ChannelState"] == "6", let uniqueID = message["Uniqueid"], liveCalls.contains(uniqueID) else { return }
+    /// A watched call's channel went Up: the call was answered.
+    private func answered(_ uniqueID: String) {
+        guard liveCalls.contains(uniqueID) else { return }
         do {
             try store.markAnswered(uniqueID: uniqueID, at: options.clock())
         } catch {
@@ -113,12 +118,11 @@ extension Daemon {
 
     // MARK: Phone feature codes
 
-    private func handleFeatureCode(_ message: AMIMessage) {
-        guard let parsed = FeatureCode.parse(message) else { return }
+    private func handleFeatureCode(_ parsed: Result<FeatureCode, FeatureCode.Invalid>, extensionHeader: String) {
         let code: FeatureCode
         switch parsed {
         case .failure(let invalid):
-            logger.warning("phone.invalid", [("error", invalid.reason), ("extension", message["Extension"] ?? "")])
+            logger.warning("phone.invalid", [("error", invalid.reason), ("extension", extensionHeader)])
             return
         case .success(let value):
             code = value

@@ -21,7 +21,7 @@ extension Daemon {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             loop.execute { [self] in
                 // events_read: with Asterisk's count, proves no event was lost on the way in.
-                logger.notice("daemon.stopped", [("in_flight", String(inFlight)), ("events_read", String(counters.eventsRead))])
+                logger.notice("daemon.stopped", [("in_flight", String(inFlight)), ("events_read", String(handOff.eventsRead))])
                 done.resume()
             }
         }

@@ -22,6 +22,8 @@ public final class Daemon: @unchecked Sendable {
     let store: Store
     var connection: AMIConnection?
     var counters = DaemonMetrics()
+    /// AMI events on their way from the connection's thread; counts read from any thread.
+    let handOff = AMIHandOff()
     var observers: [@Sendable (DaemonEvent) -> Void] = []
     var stateObservers: [@Sendable (DaemonEvent, DaemonSnapshot) -> Void] = []
 
@@ -126,7 +128,7 @@ public final class Daemon: @unchecked Sendable {
 
     var snapshot: DaemonSnapshot {
         DaemonSnapshot(
-            machine: machine, settings: settings, metrics: counters, ami: amiState, storeWritable: storeWritable,
+            machine: machine, settings: settings, metrics: metrics, ami: amiState, storeWritable: storeWritable,
             inFlight: inFlight)
     }
 

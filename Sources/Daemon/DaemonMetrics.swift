@@ -1,8 +1,11 @@
-/// Counters the daemon keeps for `/metrics` and the logs. Owned by the daemon's thread; read
-/// through `Daemon.metrics()`.
+/// Counters the daemon keeps for `/metrics` and the logs. Owned by the daemon's thread, except
+/// the AMI reader's two (`eventsRead`, `eventsQueued`); read through a `DaemonSnapshot`.
 public struct DaemonMetrics: Sendable, Equatable {
-    /// AMI events read, all kinds.
+    /// AMI events read, all kinds (counted by the connection's reader as it reads them).
     public var eventsRead = 0
+    /// AMI events and connection changes handed to the daemon's thread and not handled yet: the
+    /// backlog between the two threads. At rest 0: every event read has been acted on.
+    public var eventsQueued = 0
     /// Logins after the first one.
     public var reconnects = 0
     public var reconciles = 0

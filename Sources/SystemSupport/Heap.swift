@@ -2,8 +2,8 @@
 import Glibc
 #endif
 
-/// The C heap (glibc's malloc), which Swift allocates from. `mallopt` lives in `<malloc.h>`,
-/// which Swift's Glibc module leaves out: it is looked up in the process.
+/// The C heap (glibc's malloc), which Swift allocates from. `mallopt` and `malloc_trim` live in
+/// `<malloc.h>`, which Swift's Glibc module leaves out: they are looked up in the process.
 public enum Heap {
     /// One malloc arena for every thread. glibc gives each thread that allocates its own arena,
     /// each with its own free lists and fragmentation; the daemon's few threads (its loop, the
@@ -16,6 +16,15 @@ public enum Heap {
         let mArenaMax: Int32 = -8  // <malloc.h>
         guard let mallopt = function("mallopt", as: Mallopt.self) else { return false }
         return mallopt(mArenaMax, 1) == 1
+    }
+
+    /// Hands free heap pages back to the kernel (`malloc_trim(0)`). After a burst of short-lived
+    /// allocations is freed, its pages stay resident, interleaved with live ones, until reused.
+    /// It walks the whole heap: call it rarely, after a burst.
+    public static func releaseFreeMemory() {
+        typealias MallocTrim = @convention(c) (Int) -> Int32
+        guard let trim = function("malloc_trim", as: MallocTrim.self) else { return }
+        _ = trim(0)
     }
 
     private static func function<F>(_ name: String, as type: F.Type) -> F? {
