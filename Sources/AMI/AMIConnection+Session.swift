@@ -37,6 +37,9 @@ extension AMIConnection {
         private var nextActionNumber: UInt64 = 0
         private let actionIDPrefix: String
         private var timers: [TimerID] = []
+        /// The next keepalive, replaced as each one fires: in `timers` it would add an entry every
+        /// ping interval for as long as the session lasts (25 MB a year at the default 10 s).
+        private var pingTimer: TimerID?
         private var pingOutstanding = false
         private var lastBoot: (uptime: Int, at: ContinuousClock.Instant)?
         private let readBuffer: UnsafeMutableRawBufferPointer
@@ -241,20 +244,19 @@ extension AMIConnection {
 
         private func schedulePing() {
             let current = generation
-            timers.append(
-                loop.schedule(after: configuration.pingInterval) { [self] in
-                    guard generation == current, phase == .loggedIn else { return }
-                    if !pingOutstanding {
-                        pingOutstanding = true
-                        dispatch(AMIAction("Ping"), timeout: configuration.pingTimeout) { [self] result in
-                            pingOutstanding = false
-                            if case .failure(.timeout) = result, generation == current {
-                                lost("no answer to Ping within \(configuration.pingTimeout.milliseconds) ms")
-                            }
+            pingTimer = loop.schedule(after: configuration.pingInterval) { [self] in
+                guard generation == current, phase == .loggedIn else { return }
+                if !pingOutstanding {
+                    pingOutstanding = true
+                    dispatch(AMIAction("Ping"), timeout: configuration.pingTimeout) { [self] result in
+                        pingOutstanding = false
+                        if case .failure(.timeout) = result, generation == current {
+                            lost("no answer to Ping within \(configuration.pingTimeout.milliseconds) ms")
                         }
                     }
-                    schedulePing()
-                })
+                }
+                schedulePing()
+            }
         }
 
         // MARK: Actions
@@ -383,7 +385,8 @@ extension AMIConnection {
                 if message.has("EventList", "Complete") {
                     finish(id, .success(AMIResponse(message: response, events: entry.events, complete: message)))
                 } else {
-                    pending[id]?.events.append(message)
+                    // Kept until the list completes (5,000 QueueMember events for a big call center).
+                    pending[id]?.events.append(message.compacted())
                 }
                 return
             }
@@ -477,6 +480,8 @@ extension AMIConnection {
             closeSocket()
             for timer in timers { loop.cancel(timer) }
             timers.removeAll()
+            pingTimer.map(loop.cancel)
+            pingTimer = nil
             pingOutstanding = false
             let failed = pending
             pending.removeAll()

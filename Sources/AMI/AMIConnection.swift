@@ -29,8 +29,16 @@ public final class AMIConnection: Sendable {
         let state = StateBox()
         observedState = state
         session = Session(loop: loop, configuration: configuration, logger: logger) { event in
-            if case .stateChanged(let new) = event { state.value.withLock { $0 = new } }
-            continuation.yield(event)
+            switch event {
+            case .stateChanged(let new):
+                state.value.withLock { $0 = new }
+                continuation.yield(event)
+            case .event(let message):
+                // Kept in the stream until its consumer takes it.
+                continuation.yield(.event(message.compacted()))
+            case .fullyBooted:
+                continuation.yield(event)
+            }
         }
     }
 

@@ -53,6 +53,17 @@ public struct AMIMessage: Sendable, Hashable, CustomStringConvertible {
 
     public var count: Int { fields.count }
 
+    /// The same message holding storage for exactly its fields. The decoder hands each message
+    /// its scratch array, whose spare capacity (twice what most frames use) is reused when the
+    /// message is gone by the next frame and wasted when it is kept: compact before keeping one.
+    func compacted() -> AMIMessage {
+        guard fields.capacity > fields.count else { return self }
+        let exact = [Field](unsafeUninitializedCapacity: fields.count) { out, count in
+            count = out.initialize(fromContentsOf: fields)
+        }
+        return AMIMessage(bytes: bytes, fields: exact)
+    }
+
     /// Every header, in wire order.
     public var headers: [(key: String, value: String)] {
         fields.map { (key: string($0.keyStart, $0.keyEnd), value: string($0.valueStart, $0.valueEnd)) }

@@ -51,6 +51,8 @@ import SystemSupport
         #expect(status.isSuccess)
         #expect(status.events.contains { $0["Event"] == "QueueMember" && $0["StateInterface"] == "PJSIP/101" })
         #expect(status.complete?["Event"] == "QueueStatusComplete")
+        // Kept until the list completed: each holds storage for its own fields, not the decoder's spare.
+        #expect(status.events.allSatisfy { $0.fields.capacity <= $0.fields.count + 1 })
         await recorder.wait(for: "QueueMemberAdded") { events in
             events.contains { if case .event(let m) = $0 { m.has("Event", "QueueMemberAdded") } else { false } }
         }
