@@ -55,7 +55,8 @@ struct PhaseFigures: Sendable {
     /// The rest: the daemon's AMI reactor, the runtime's and Dispatch's threads (the password checks).
     var otherCPU: Double? {
         guard let simulatorCPU, let daemonCPU, let httpCPU else { return nil }
-        return processCPU - clientCPU - simulatorCPU - daemonCPU - httpCPU
+        // Each figure is read at a slightly different instant: clamp the rounding, which can dip below 0.
+        return max(0, processCPU - clientCPU - simulatorCPU - daemonCPU - httpCPU)
     }
 
     var requestsPerSecond: Double { seconds > 0 ? Double(latency.count) / seconds : 0 }
