@@ -34,6 +34,10 @@ import Testing
         #expect(JSONString.escape("\u{0}\u{1F}\u{7F}") == "\\u0000\\u001f\u{7F}")
         #expect(JSONString.escape("é€😀\u{2028}") == "é€😀\u{2028}")
         #expect(JSONString.quoted("a\"b") == #""a\"b""#)
+        // Escapes at both ends, side by side, and between multi-byte runs.
+        #expect(JSONString.escape("\"ab\\\n") == #"\"ab\\\n"#)
+        #expect(JSONString.escape("שלום\"\"мир\u{1}") == "שלום\\\"\\\"мир\\u0001")
+        #expect(JSONString.escape("") == "")
     }
 
     @Test func everyControlCharacterRoundTrips() throws {

@@ -85,12 +85,20 @@ extension APIRouter {
         let address = context.isLocalSocket ? "local" : context.peer
         let source = Self.source(of: context)
         // Charged before the slow check, so a burst of parallel guesses cannot all slip through.
-        if case .limited(let retryAfter) = limiter.checkAndCharge(login: login, address: address, now: .now) {
+        switch limiter.checkAndCharge(login: login, address: address, now: .now) {
+        case .allowed:
+            break
+        case .limited(let retryAfter):
             let seconds = max(1, Int(retryAfter.components.seconds) + (retryAfter.components.attoseconds > 0 ? 1 : 0))
             logger.warning("api.login_rate_limited", [("login", login), ("source", source)])
             let failure = APIFailure(
                 status: .tooManyRequests, code: "too_many_attempts",
                 message: "too many failed logins; try again in \(seconds) s", headers: [("Retry-After", String(seconds))])
+            return responder.respond(failure.response)
+        case .busy:
+            let failure = APIFailure(
+                status: .tooManyRequests, code: "too_many_attempts",
+                message: "too many logins in progress from this address; try again in a second", headers: [("Retry-After", "1")])
             return responder.respond(failure.response)
         }
         daemon.withState { [self] state in
@@ -104,6 +112,7 @@ extension APIRouter {
                 // which logins exist.
                 let matches = hash.map { PasswordCheck.verify(password, against: $0) } ?? PasswordCheck.rejectUnknownLogin(password, costLike: decoy)
                 guard matches, let hash, let knownUser else {
+                    limiter.chargeFailure(login: login, address: address, now: .now)
                     logger.warning("api.login_failed", [("login", login), ("source", source)])
                     var failure = APIFailure.unauthorized
                     failure.message = "wrong login or password"

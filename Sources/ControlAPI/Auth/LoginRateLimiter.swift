@@ -9,6 +9,9 @@ public enum LoginRateDecision: Sendable, Equatable {
     case allowed
     /// Too many recent failures: answer 429 with `Retry-After` (whole seconds, rounded up).
     case limited(retryAfter: Duration)
+    /// As many checks as the address may fail are already running: nothing failed yet, so try
+    /// again in a moment (429, `Retry-After: 1`).
+    case busy
 }
 
 /// Limits failed password logins per login and per client address over a sliding window, so a
@@ -33,6 +36,8 @@ public final class LoginRateLimiter: Sendable {
     struct State {
         var logins: FailureLog
         var addresses: FailureLog
+        /// Checks charged to each address and not yet settled.
+        var inFlight: [String: Int] = [:]
     }
 
     public init(perLogin: Int = 5, perAddress: Int = 20, window: Duration = .seconds(300), maximumTrackedKeys: Int = 10_000) {
@@ -54,31 +59,48 @@ public final class LoginRateLimiter: Sendable {
         return wait.map { .limited(retryAfter: $0) } ?? .allowed
     }
 
-    /// `check` and, when allowed, `recordFailure` in one step under the lock: the attempt counts
-    /// before its (slow) password check, so a burst of parallel attempts cannot all pass `check`
-    /// before the first failure is recorded. On a good password call `refund`; on a bad one
-    /// nothing more (it is already counted).
+    /// `check`, and when allowed the attempt counts at once, before its (slow) password check:
+    /// against the login (so a parallel burst on one account gets exactly its limit through),
+    /// and as one check in flight for the address, which may have at most `perAddress` of them
+    /// (`.busy` beyond). Settle each allowed attempt with `refund` (good password) or
+    /// `chargeFailure` (bad). Good logins from one office therefore never block it: only
+    /// failures fill the address's window.
     public func checkAndCharge(login: String, address: String, now: ContinuousClock.Instant) -> LoginRateDecision {
         let (loginKey, addressKey) = (Self.loginKey(login), Self.addressKey(address))
-        let wait = state.withLock { state -> Duration? in
+        return state.withLock { state -> LoginRateDecision in
             let wait = [state.logins.retryAfter(loginKey, now: now), state.addresses.retryAfter(addressKey, now: now)].compactMap { $0 }.max()
-            if wait == nil {
-                state.logins.record(loginKey, now: now)
-                state.addresses.record(addressKey, now: now)
-            }
-            return wait
+            if let wait { return .limited(retryAfter: wait) }
+            let running = state.inFlight[addressKey, default: 0]
+            guard running < perAddress else { return .busy }
+            state.logins.record(loginKey, now: now)
+            state.inFlight[addressKey] = running + 1
+            return .allowed
         }
-        return wait.map { .limited(retryAfter: $0) } ?? .allowed
     }
 
     /// After `checkAndCharge`, a good password: the login's failures are forgotten (as
-    /// `recordSuccess`) and the address gets back the one attempt it was charged.
+    /// `recordSuccess`) and the address's check is done.
     public func refund(login: String, address: String, now: ContinuousClock.Instant) {
         let (loginKey, addressKey) = (Self.loginKey(login), Self.addressKey(address))
         state.withLock { state in
             state.logins.clear(loginKey)
-            state.addresses.removeNewest(addressKey)
+            Self.settle(addressKey, in: &state)
         }
+    }
+
+    /// After `checkAndCharge`, a bad password: the address's check is done and counts as a
+    /// failure (the login's was counted when charged).
+    public func chargeFailure(login: String, address: String, now: ContinuousClock.Instant) {
+        let addressKey = Self.addressKey(address)
+        state.withLock { state in
+            state.addresses.record(addressKey, now: now)
+            Self.settle(addressKey, in: &state)
+        }
+    }
+
+    private static func settle(_ addressKey: String, in state: inout State) {
+        let left = state.inFlight[addressKey, default: 1] - 1
+        state.inFlight[addressKey] = left > 0 ? left : nil
     }
 
     public func recordFailure(login: String, address: String, now: ContinuousClock.Instant) {

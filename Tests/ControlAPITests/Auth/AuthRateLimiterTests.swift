@@ -153,13 +153,35 @@ import Testing
             #expect(limiter.checkAndCharge(login: "agent\(t)", address: "192.0.2.1", now: at(t)) == .allowed)
             limiter.refund(login: "agent\(t)", address: "192.0.2.1", now: at(t))
         }
-        // Bad ones stay charged, and a limited attempt is not charged.
-        for t in 10..<13 { #expect(limiter.checkAndCharge(login: "dana", address: "192.0.2.1", now: at(t)) == .allowed) }
+        // Bad ones count, and a limited attempt is not charged.
+        for t in 10..<13 {
+            #expect(limiter.checkAndCharge(login: "dana", address: "192.0.2.1", now: at(t)) == .allowed)
+            limiter.chargeFailure(login: "dana", address: "192.0.2.1", now: at(t))
+        }
         #expect(limiter.checkAndCharge(login: "dana", address: "192.0.2.1", now: at(13)) == .limited(retryAfter: .seconds(297)))
         #expect(limiter.checkAndCharge(login: "eli", address: "192.0.2.1", now: at(14)) == .limited(retryAfter: .seconds(296)))
-        // A refund clears the login and gives back one attempt to the address.
+        // A good password clears the login; the address keeps its failures.
         limiter.refund(login: "dana", address: "192.0.2.1", now: at(15))
         #expect(limiter.check(login: "dana", address: "198.51.100.1", now: at(15)) == .allowed)
-        #expect(limiter.check(login: "eli", address: "192.0.2.1", now: at(15)) == .allowed)
+        #expect(limiter.check(login: "eli", address: "192.0.2.1", now: at(15)) == .limited(retryAfter: .seconds(295)))
+    }
+
+    @Test func manyGoodLoginsAtOnceFromOneAddressAreBusyNeverBlocked() {
+        let limiter = LoginRateLimiter(perLogin: 5, perAddress: 4, window: .seconds(300))
+        // A front-end sends 10 logins at once: 4 run, the rest are told to come back in a moment.
+        let first = (0..<10).map { limiter.checkAndCharge(login: "agent\($0)", address: "192.0.2.1", now: at(0)) }
+        #expect(first.filter { $0 == .allowed }.count == 4 && first.filter { $0 == .busy }.count == 6)
+        for index in 0..<4 { limiter.refund(login: "agent\(index)", address: "192.0.2.1", now: at(0)) }
+        // They all succeed in turn; no failure was recorded, so nothing is blocked for minutes.
+        for index in 4..<10 {
+            #expect(limiter.checkAndCharge(login: "agent\(index)", address: "192.0.2.1", now: at(1)) == .allowed)
+            limiter.refund(login: "agent\(index)", address: "192.0.2.1", now: at(1))
+        }
+        #expect(limiter.check(login: "x", address: "192.0.2.1", now: at(2)) == .allowed)
+        // Checks in flight plus failures never exceed the address's allowance at any moment.
+        for index in 0..<4 { _ = limiter.checkAndCharge(login: "guess\(index)", address: "198.51.100.7", now: at(3)) }
+        #expect(limiter.checkAndCharge(login: "guess9", address: "198.51.100.7", now: at(3)) == .busy)
+        for index in 0..<4 { limiter.chargeFailure(login: "guess\(index)", address: "198.51.100.7", now: at(3)) }
+        #expect(limiter.checkAndCharge(login: "guess9", address: "198.51.100.7", now: at(4)) == .limited(retryAfter: .seconds(299)))
     }
 }
