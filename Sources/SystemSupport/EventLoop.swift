@@ -140,6 +140,22 @@ public final class EventLoop: @unchecked Sendable {
     public func cancel(_ timer: TimerID) {
         precondition(inLoop, "EventLoop.cancel off the loop thread")
         timerWork[timer.value] = nil  // its heap entry is dropped lazily when it comes due
+        // A server re-arms an idle timer per request: without this, cancelled entries of a
+        // minute's requests would pile up. Rebuilding when most are dead keeps it amortized O(1).
+        if timerHeap.count > 64, timerHeap.count > 2 * timerWork.count { compactTimers() }
+    }
+
+    /// Heap entries, live and cancelled-but-not-yet-dropped: for tests.
+    var scheduledTimerEntries: Int { timerHeap.count }
+
+    /// Drops the heap entries of cancelled timers and restores the heap order.
+    private func compactTimers() {
+        timerHeap.removeAll { timerWork[$0.id] == nil }
+        var index = timerHeap.count / 2
+        while index > 0 {
+            index -= 1
+            siftDown(from: index)
+        }
     }
 
     // MARK: The loop
@@ -229,7 +245,11 @@ public final class EventLoop: @unchecked Sendable {
         let last = timerHeap.removeLast()
         guard !timerHeap.isEmpty else { return }
         timerHeap[0] = last
-        var parent = 0
+        siftDown(from: 0)
+    }
+
+    private func siftDown(from start: Int) {
+        var parent = start
         while true {
             let left = 2 * parent + 1
             let right = left + 1

@@ -19,6 +19,28 @@ import Testing
         #expect(fired.withLock { $0 } == [1, 2, 3])
     }
 
+    @Test func cancelledTimersDoNotPileUpAndTheRestStillFireInOrder() async throws {
+        let loop = try EventLoop(name: "test")
+        defer { loop.shutdown() }
+        let fired = Mutex<[Int]>([])
+        let heapSize = Mutex(0)
+        loop.execute {
+            // A server's idle timer, re-armed 10,000 times: each one cancels the one before.
+            var idle = loop.schedule(after: .seconds(60)) {}
+            for _ in 0..<10_000 {
+                loop.cancel(idle)
+                idle = loop.schedule(after: .seconds(60)) {}
+            }
+            for (index, delay) in [40, 10, 30, 20].enumerated() {
+                loop.schedule(after: .milliseconds(delay)) { fired.withLock { $0.append(index) } }
+            }
+            heapSize.withLock { $0 = loop.scheduledTimerEntries }
+        }
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(heapSize.withLock { $0 } < 200, "cancelled entries are dropped, not kept for a minute")
+        #expect(fired.withLock { $0 } == [1, 3, 2, 0])
+    }
+
     @Test func executeFromManyThreadsRunsEverythingOnTheLoopThread() async throws {
         let loop = try EventLoop(name: "test")
         let count = Mutex(0)
