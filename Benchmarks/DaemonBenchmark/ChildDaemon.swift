@@ -4,6 +4,13 @@ import Glibc
 import Foundation
 import Synchronization
 
+/// Children still running when the benchmark exits, however it exits (a failure, the watchdog):
+/// killed then, or a leftover daemon keeps running against nothing.
+private let runningChildren = Mutex<Set<Int32>>([])
+private let killChildrenAtExit: Void = {
+    atexit { runningChildren.withLock { for pid in $0 { kill(pid, SIGKILL) } } }
+}()
+
 /// The real `ccagentd` binary as a child process, so its memory is measured alone: its log lines
 /// (standard output and error) are collected by a reader thread, its RSS and CPU read from
 /// `/proc/<pid>`.
@@ -23,15 +30,13 @@ final class ChildDaemon: Sendable {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
+        _ = killChildrenAtExit
         try process.run()
         self.process = process
         pid = process.processIdentifier
+        runningChildren.withLock { _ = $0.insert(pid) }
         let reader = pipe.fileHandleForReading
         Thread.detachNewThread { [self] in readLines(reader) }
-    }
-
-    deinit {
-        if process.isRunning { kill(pid, SIGKILL) }
     }
 
     /// Every line so far.
@@ -59,6 +64,7 @@ final class ChildDaemon: Sendable {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
+        runningChildren.withLock { _ = $0.remove(pid) }
         return process.terminationStatus
     }
 
