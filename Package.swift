@@ -30,7 +30,8 @@ let package = Package(
             name: "Daemon", dependencies: ["AMI", "AgentCore", "Config", "Store", "SystemSupport"], swiftSettings: strict),
         .target(name: "AMISimulator", dependencies: ["AMI", "SystemSupport"], swiftSettings: strict),
         .target(
-            name: "ControlAPI", dependencies: ["SystemSupport", "CCrypt", "AgentCore", "Config", "Daemon"], swiftSettings: strict),
+            name: "ControlAPI", dependencies: ["SystemSupport", "CCrypt", "AgentCore", "Config", "Daemon", "Store"],
+            swiftSettings: strict),
         .executableTarget(
             name: "ccagentd", dependencies: ["Daemon", "ControlAPI", "Config", "AgentCore", "SystemSupport"],
             swiftSettings: strict),

@@ -24,7 +24,7 @@ func runDaemon(configPath path: String) -> Int32 {
         write("ccagentd: \(error)\n", to: .standardError)
         return ExitCode.failure
     }
-    guard let api = startAPI(daemon: daemon, settings: configuration.api, logger: logger) else { return ExitCode.failure }
+    guard let api = startAPI(daemon: daemon, configuration: configuration, logger: logger) else { return ExitCode.failure }
     let notifier = SystemdNotifier()
     if let notifier, let interval = SystemdNotifier.watchdogInterval() {
         // Sent from the daemon's own thread: a wedged main loop stops the pings and systemd restarts it.
@@ -64,7 +64,8 @@ func runDaemon(configPath path: String) -> Int32 {
 
 /// The control API on TCP and, when configured, the Unix socket; nil (with the reason logged and
 /// on stderr) when either cannot listen: a daemon its admins cannot reach is no use.
-private func startAPI(daemon: Daemon, settings: APISettings, logger: Logger) -> APIService? {
+private func startAPI(daemon: Daemon, configuration: LoadedConfiguration, logger: Logger) -> APIService? {
+    let settings = configuration.api
     let failed = { (what: String, error: any Error) -> APIService? in
         logger.log(.critical, "api.start_failed", [("listen", what), ("error", "\(error)")])
         write("ccagentd: cannot listen on \(what): \(error)\n", to: .standardError)
@@ -72,7 +73,7 @@ private func startAPI(daemon: Daemon, settings: APISettings, logger: Logger) -> 
     }
     let api: APIService
     do {
-        api = try APIService(daemon: daemon, settings: settings, logger: logger)
+        api = try APIService(daemon: daemon, settings: settings, databasePath: configuration.general.database, logger: logger)
     } catch {
         return failed("the API", error)
     }

@@ -16,6 +16,7 @@ import Testing
             ("GET", "/v1/statuses", .statuses), ("GET", "/v1/skills", .skills), ("GET", "/v1/extensions", .extensions),
             ("POST", "/v1/reload", .reload), ("GET", "/v1/events", .events), ("GET", "/healthz", .health),
             ("GET", "/metrics", .metrics), ("GET", "/v1/agents/", .agents),
+            ("GET", "/v1/reports/time-in-status", .timeInStatusReport),
         ]
         for (method, path, expected) in cases {
             #expect(try Self.route(method, path).get() == expected, "\(method) \(path)")

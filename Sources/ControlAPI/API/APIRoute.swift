@@ -14,6 +14,7 @@ enum APIRoute: Sendable, Equatable {
     case skills
     case extensions
     case reload
+    case timeInStatusReport
     case events
     case health
     case metrics
@@ -56,6 +57,7 @@ enum APIRoute: Sendable, Equatable {
             }
         case 3 where path[0] == "v1":
             if path[1] == "sessions", path[2] == "current" { return [("DELETE", .deleteSession)] }
+            if path[1] == "reports", path[2] == "time-in-status" { return [("GET", .timeInStatusReport)] }
             guard path[1] == "agents", !path[2].isEmpty else { return [] }
             return [("GET", .agent(AgentID(path[2])))]
         case 4 where path[0] == "v1" && path[1] == "agents" && !path[2].isEmpty:

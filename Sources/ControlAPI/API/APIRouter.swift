@@ -18,8 +18,11 @@ final class APIRouter: Sendable {
     /// Big answers (the agent list) are rendered here, not on the daemon's thread.
     let renderQueue = DispatchQueue(label: "ccagentd.api.render", attributes: .concurrent)
 
-    init(daemon: Daemon, settings: APISettings, hub: EventHub, logger: Logger) {
+    let reports: ReportReader
+
+    init(daemon: Daemon, settings: APISettings, hub: EventHub, databasePath: String?, logger: Logger) {
         self.daemon = daemon
+        reports = ReportReader(path: databasePath)
         self.logger = logger
         self.hub = hub
         sessions = SessionStore(ttl: settings.sessionTTL)
@@ -157,6 +160,8 @@ final class APIRouter: Sendable {
                 return responder.respond(APIFailure.forbidden("only admins may reload the configuration").response)
             }
             reload(caller: caller, responder: responder)
+        case .timeInStatusReport:
+            timeInStatusReport(request, caller: caller, machine: machine, responder: responder)
         case .events:
             let stream = responder.startStream(HTTPResponse(status: .ok, headers: ServerSentEvent.responseHeaders))
             let last = ServerSentEvent.lastEventSequence(fromHeader: request.headers["Last-Event-ID"])

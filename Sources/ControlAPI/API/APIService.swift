@@ -11,10 +11,11 @@ public final class APIService: Sendable {
     let hub: EventHub
 
     /// Ready to listen; events are recorded from now on, so a client may resume from any of them.
-    public init(daemon: Daemon, settings: APISettings, logger: Logger) throws(SystemCallError) {
+    /// Reports read the store at `databasePath` through a connection of their own.
+    public init(daemon: Daemon, settings: APISettings, databasePath: String? = nil, logger: Logger) throws(SystemCallError) {
         // Ids keep growing across restarts: see `EventHub`.
         hub = EventHub(firstID: UInt64(max(0, WallClock.now().millisecondsSince1970)) * 1000)
-        let router = APIRouter(daemon: daemon, settings: settings, hub: hub, logger: logger)
+        let router = APIRouter(daemon: daemon, settings: settings, hub: hub, databasePath: databasePath, logger: logger)
         self.router = router
         let limits = HTTPServerLimits(maximumConnections: settings.maxConnections, requestTimeout: settings.requestTimeout)
         server = try HTTPServer(limits: limits, logger: logger) { request, context, responder in
