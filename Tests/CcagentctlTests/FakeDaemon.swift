@@ -4,12 +4,14 @@ import Synchronization
 import SystemSupport
 
 /// ccagentd's control API as docs/API.md describes it, in-process on the project's own
-/// HTTPServer: two agents, three statuses, a reload that can be made to fail, an event stream
-/// each test scripts, and a record of every request.
+/// HTTPServer: two agents, three statuses, a time-in-status report, a reload that can be made to
+/// fail, an event stream each test scripts, and a record of every request.
 final class FakeDaemon: Sendable {
     struct Seen: Sendable {
         var method: String
         var target: String
+        /// The query as the daemon decodes it.
+        var query: [HTTPQueryItem]
         var headers: HTTPHeaders
         var body: String
         var peer: String
@@ -84,7 +86,7 @@ final class FakeDaemon: Sendable {
         _ request: HTTPRequest, _ context: RequestContext, _ responder: HTTPResponder, state shared: Shared, events: EventScript?
     ) {
         shared.state.withLock {
-            $0.seen.append(Seen(method: request.method, target: request.target, headers: request.headers,
+            $0.seen.append(Seen(method: request.method, target: request.target, query: request.query, headers: request.headers,
                 body: String(decoding: request.body, as: UTF8.self), peer: context.peer))
         }
         // The socket is a local admin; TCP needs the admin token.
@@ -106,6 +108,8 @@ final class FakeDaemon: Sendable {
                 ["id": "101", "interface": "PJSIP/101", "state_interface": "PJSIP/101", "virtual": false, "agent": .null],
                 ["id": "901", "interface": .null, "state_interface": .null, "virtual": true, "agent": "eli@example.com"],
             ]]))
+        case ("GET", ["v1", "reports", "time-in-status"]):
+            responder.respond(report(request, state: shared))
         case ("POST", ["v1", "reload"]):
             let errors = shared.state.withLock { $0.reloadErrors }
             if errors.isEmpty {
@@ -127,6 +131,38 @@ final class FakeDaemon: Sendable {
         default:
             responder.respond(error(404, "not_found", "no such route"))
         }
+    }
+
+    /// Two days in UTC or Asia/Jerusalem: 2026-05-01 (today for TestCtl), with Dana and Eli in
+    /// statuses whose totals order the columns unlike either agent's own order, and 2026-01-01,
+    /// when no one worked.
+    private static func report(_ request: HTTPRequest, state shared: Shared) -> HTTPResponse {
+        let day = request.queryValue("day") ?? "2026-05-01"
+        let zone = request.queryValue("tz") ?? "UTC"
+        let nextDays = ["2026-05-01": "2026-05-02", "2026-01-01": "2026-01-02"]
+        guard let nextDay = nextDays[day] else { return error(400, "invalid_field", "the fake daemon has no report for \(day)") }
+        guard ["UTC", "Asia/Jerusalem"].contains(zone) else {
+            return error(400, "invalid_field", "tz must be a time zone name such as Asia/Jerusalem, not \(zone)")
+        }
+        let login = request.queryValue("agent")
+        if login == "boom@example.com" { return error(500, "internal_error", "the store failed") }
+        if let login, shared.state.withLock({ $0.agents[login] }) == nil { return error(404, "unknown_agent", "no agent \(login)") }
+        func status(_ id: String, _ label: String, _ seconds: Int) -> JSONValue {
+            ["status": .string(id), "label": .string(label), "seconds": .integer(seconds)]
+        }
+        let agents: [JSONValue] = day != "2026-05-01" ? [] : [
+            ["login": "dana@example.com", "name": "Dana Levi",
+             "statuses": [status("connected", "Connected", 7384), status("break", "Break", 900), status("paperwork", "Paperwork", 65)],
+             "calls": ["incoming": 3, "outgoing": 1]],
+            ["login": "eli@example.com", "name": "Eli Cohen",
+             "statuses": [status("incoming", "Incoming call", 9000), status("connected", "Connected", 3600)],
+             "calls": ["incoming": 12, "outgoing": 0]],
+        ]
+        let offset = zone == "UTC" ? "Z" : "+03:00"
+        return .json(.ok, [
+            "day": .string(day), "time_zone": .string(zone), "from": .string("\(day)T00:00:00\(offset)"),
+            "to": .string("\(nextDay)T00:00:00\(offset)"), "agents": .array(agents.filter { login == nil || $0["login"]?.stringValue == login }),
+        ])
     }
 
     private static func agentRoute(

@@ -65,6 +65,20 @@ enum CommandCatalog {
             discussion: "Prints the agent's new state; warnings from the daemon go to standard error.",
             arguments: [login, .init(name: "status", help: "The status id, e.g. connected or break.")]),
         CommandSpec(
+            name: "report", abstract: "Time in each status and calls per agent for one day.",
+            discussion: """
+                One row per agent you may see that had time in the day (or only the agent
+                given): the time in each status as H:MM:SS, most time first, then the calls
+                taken and made. The day runs from midnight to midnight in --tz.
+                """,
+            arguments: [.init(name: "login", help: "Only this agent.", optional: true)],
+            ownOptions: [
+                .init(name: "--day", value: "day", help: "The day, as YYYY-MM-DD. (default: today in the time zone)"),
+                .init(
+                    name: "--tz", value: "zone",
+                    help: "The time zone of the day, as Area/City, e.g. Asia/Jerusalem. (default: the daemon's)"),
+            ]),
+        CommandSpec(
             name: "watch", abstract: "Print status changes and calls live as they happen.",
             discussion: """
                 Runs until SIGINT or SIGTERM, then exits 0. When the stream drops, it says so on

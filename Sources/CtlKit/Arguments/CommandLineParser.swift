@@ -129,6 +129,7 @@ public enum CommandLineParser {
             case "login": return .login(login: p[0], extension: p[1])
             case "logout": return .logout(login: p[0])
             case "status": return .status(login: p[0], status: p[1])
+            case "report": return try report(spec, login: p.first)
             case "watch": return .watch
             case "reload": return .reload
             default:
@@ -143,6 +144,25 @@ public enum CommandLineParser {
                 }
                 return .hashPassword(method: method, fromStandardInput: value(of: "--stdin") != nil)
             }
+        }
+
+        /// `--day` must be a real `YYYY-MM-DD` and `--tz` not empty, before any request is made.
+        func report(_ spec: CommandSpec, login: String?) throws(UsageError) -> CtlCommand {
+            var day: ReportDay?
+            if let text = value(of: "--day") {
+                guard let parsed = ReportDay(text) else {
+                    throw UsageError(
+                        "The value '\(text)' is invalid for '--day <day>'", command: spec.name,
+                        help: "--day <day>  a date that exists, as YYYY-MM-DD")
+                }
+                day = parsed
+            }
+            let zone = value(of: "--tz")
+            if zone == "" {
+                throw UsageError(
+                    "The value '' is invalid for '--tz <zone>'", command: spec.name, help: "--tz <zone>  a time zone such as Asia/Jerusalem")
+            }
+            return .report(login: login, day: day, timeZone: zone)
         }
 
         func connection(for command: CommandSpec) throws(UsageError) -> ConnectionOptions {

@@ -31,6 +31,9 @@ public enum CtlCommand: Sendable, Equatable {
     case login(login: String, extension: String)
     case logout(login: String)
     case status(login: String, status: String)
+    /// `GET /v1/reports/time-in-status`; nil login: every agent the caller may see; nil day
+    /// and zone: the daemon's defaults (today, its local time zone).
+    case report(login: String?, day: ReportDay?, timeZone: String?)
     case watch
     case reload
     case hashPassword(method: HashMethod, fromStandardInput: Bool)

@@ -118,6 +118,7 @@ extension CtlCommand {
         case .login: "login"
         case .logout: "logout"
         case .status: "status"
+        case .report: "report"
         case .watch: "watch"
         case .reload: "reload"
         case .hashPassword: "hash-password"

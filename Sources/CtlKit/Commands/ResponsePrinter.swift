@@ -44,6 +44,8 @@ struct ResponsePrinter {
             return formatter.extensions(try list.map { (item) throws(CtlError) in try ExtensionView(item) })
         case .login, .logout, .status:
             return formatter.line(try AgentView(body))
+        case .report:
+            return ReportFormatter().table(try ReportView(body))
         case .reload:
             guard body["reloaded"]?.boolValue == true else { throw .malformedAnswer("no \"reloaded\": true") }
             let notes = try body.list("notes", in: "reload").map { "  \($0.stringValue ?? $0.description)\n" }

@@ -82,6 +82,49 @@ struct ExtensionView: Equatable {
     }
 }
 
+/// The API's REPORT of `GET /v1/reports/time-in-status`: strict about what the table needs
+/// (the day, each agent's login, each status's id and seconds), lenient about the rest.
+struct ReportView: Equatable {
+    struct Status: Equatable {
+        var id: String
+        var label: String
+        var seconds: Int
+    }
+
+    struct Agent: Equatable {
+        var login: String
+        var name: String
+        /// As sent: most time first.
+        var statuses: [Status]
+        var incomingCalls: Int
+        var outgoingCalls: Int
+    }
+
+    var day: String
+    var timeZone: String?
+    var agents: [Agent]
+
+    init(_ json: JSONValue) throws(CtlError) {
+        guard json.objectValue != nil else { throw .malformedAnswer("the report is not a JSON object") }
+        day = try json.required("day", in: "report")
+        timeZone = json["time_zone"]?.stringValue
+        guard let agents = json["agents"]?.arrayValue else { throw .malformedAnswer("no \"agents\" list") }
+        self.agents = try agents.map { (agent) throws(CtlError) in
+            let statuses = try agent.list("statuses", in: "report agent").map { (status) throws(CtlError) in
+                let id = try status.required("status", in: "report status")
+                guard let seconds = status["seconds"]?.doubleValue, seconds >= 0, seconds < 1e12 else {
+                    throw .malformedAnswer("report status without a \"seconds\" count")
+                }
+                return Status(id: id, label: status["label"]?.stringValue ?? id, seconds: Int(seconds.rounded()))
+            }
+            let calls = agent["calls"]
+            return Agent(
+                login: try agent.required("login", in: "report agent"), name: agent["name"]?.stringValue ?? "", statuses: statuses,
+                incomingCalls: calls?["incoming"]?.intValue ?? 0, outgoingCalls: calls?["outgoing"]?.intValue ?? 0)
+        }
+    }
+}
+
 extension JSONValue {
     /// A string member that must be there.
     func required(_ key: String, in what: String) throws(CtlError) -> String {
