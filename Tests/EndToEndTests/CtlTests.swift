@@ -61,6 +61,14 @@ extension EndToEnd {
             watch.signal(SIGTERM)
             #expect(watch.waitForExit(timeout: .seconds(5))?.status == 0)
 
+            // The day's report, from the store, as a table and as JSON.
+            let report = try Self.ctl(socket + ["report", "--tz", "UTC"])
+            #expect(report.status == 0 && report.out.contains("day ") && report.out.contains("dana@example.com"), "\(report)")
+            let reportJSON = try Self.ctl(socket + ["report", "dana@example.com", "--json"])
+            #expect(reportJSON.status == 0)
+            let reported = try JSONValue.parse(reportJSON.out)["agents"]?.arrayValue?.first?["login"]
+            #expect(reported == "dana@example.com")
+
             let audit = try harness.auditRows()
             #expect(audit.contains { $0.actor == "admin:local" && $0.source == "api:local" && $0.action == "set_status" })
         }
