@@ -54,8 +54,12 @@ extension DaemonTests {
             defer { Task { await harness.close() } }
             try await harness.waitReady()
             _ = try await harness.submit(.login("dana@example.com", extension: "101")).result.get()
+            let before = await harness.daemon.inspect { $0.metrics.eventsRead }
             let channel = try #require(harness.simulator.callPhone(interface: "PJSIP/103"))
-            try await until("the event was read") { await harness.daemon.inspect { $0.metrics.eventsRead } > 0 }
+            // Read by the reader AND handled by the daemon's thread: nothing left queued between them.
+            try await until("the call's events were handled") {
+                await harness.daemon.inspect { $0.metrics.eventsRead > before && $0.metrics.eventsQueued == 0 }
+            }
             harness.simulator.hangup(channel)
             try await Task.sleep(for: .milliseconds(100))
             #expect(await harness.state("dana@example.com")?.status == .connected)

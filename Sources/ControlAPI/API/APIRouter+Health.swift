@@ -34,7 +34,7 @@ extension APIRouter {
         out.sample("ccagentd_ami_reconnects_total", counters.reconnects)
         out.family("ccagentd_ami_events_read_total", "counter", "AMI events read.")
         out.sample("ccagentd_ami_events_read_total", counters.eventsRead)
-        out.family("ccagentd_ami_events_queued", "gauge", "AMI events read and not yet handled by the daemon's thread.")
+        out.family("ccagentd_ami_events_queued", "gauge", "AMI inputs (events and connection changes) read and not yet handled by the daemon's thread.")
         out.sample("ccagentd_ami_events_queued", counters.eventsQueued)
         out.family("ccagentd_ami_actions_sent_total", "counter", "AMI actions sent, by action.")
         for (action, count) in counters.actionsSent.sorted(by: { $0.key < $1.key }) {
