@@ -17,6 +17,18 @@ struct PrometheusText {
         text += " " + Self.number(value) + "\n"
     }
 
+    /// A family of one unlabelled sample.
+    mutating func single(_ name: String, _ type: String, _ help: String, _ value: Int) {
+        family(name, type, help)
+        sample(name, value)
+    }
+
+    /// A family of one sample per value of `label`, in the order given.
+    mutating func labelled(_ name: String, _ type: String, _ help: String, by label: String, _ values: [(String, Int)]) {
+        family(name, type, help)
+        for (labelValue, value) in values { sample(name, labels: [(label, labelValue)], value) }
+    }
+
     mutating func sample(_ name: String, labels: [(String, String)] = [], _ value: Int) {
         sample(name, labels: labels, double: Double(value))
     }

@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import Store
 
 /// The calendar day a report covers: `YYYY-MM-DD` in a time zone (the call center's, not UTC),
 /// as a range of timestamps; a DST day is 23 or 25 hours long.
@@ -19,28 +20,21 @@ struct ReportDay: Sendable, Equatable {
         }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        var components: DateComponents
+        let calendarDay: CalendarDay
         if let day {
-            let parts = day.split(separator: "-", omittingEmptySubsequences: false)
-            guard day.utf8.count == 10, parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-                let year = Int(parts[0]), let month = Int(parts[1]), let dayOfMonth = Int(parts[2]), (1...9999).contains(year)
-            else { return .failure(.badRequest("invalid_field", "day must be YYYY-MM-DD, not \(day.prefix(32))")) }
-            components = DateComponents(year: year, month: month, day: dayOfMonth)
-            guard components.isValidDate(in: calendar) else {
-                return .failure(.badRequest("invalid_field", "day \(day) is not a date"))
+            guard let parsed = CalendarDay(day) else {
+                return .failure(.badRequest("invalid_field", "day must be a date written YYYY-MM-DD, not \(day.prefix(32))"))
             }
+            calendarDay = parsed
         } else {
             let date = Date(timeIntervalSince1970: Double(now.millisecondsSince1970) / 1000)
-            components = calendar.dateComponents([.year, .month, .day], from: date)
+            let today = calendar.dateComponents([.year, .month, .day], from: date)
+            calendarDay = CalendarDay(year: today.year ?? 1970, month: today.month ?? 1, day: today.day ?? 1)
         }
-        guard let start = calendar.date(from: components), let end = calendar.date(byAdding: .day, value: 1, to: start),
-            let year = components.year, let month = components.month, let dayOfMonth = components.day
+        guard let noon = calendar.date(from: DateComponents(year: calendarDay.year, month: calendarDay.month, day: calendarDay.day, hour: 12))
         else { return .failure(.badRequest("invalid_field", "day cannot be placed in \(timeZone.identifier)")) }
-        let name = String(format: "%04d-%02d-%02d", year, month, dayOfMonth)
-        return .success(ReportDay(name: name, timeZone: timeZone, range: milliseconds(start)..<milliseconds(end)))
-    }
-
-    private static func milliseconds(_ date: Date) -> Timestamp {
-        Timestamp(millisecondsSince1970: Int64((date.timeIntervalSince1970 * 1000).rounded()))
+        let instant = Timestamp(millisecondsSince1970: Int64(noon.timeIntervalSince1970 * 1000))
+        return .success(
+            ReportDay(name: calendarDay.description, timeZone: timeZone, range: Store.day(containing: instant, in: timeZone)))
     }
 }
