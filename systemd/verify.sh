@@ -21,7 +21,7 @@ fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-sed -e "s|^ExecStart=/usr/local/bin/ccagentd |ExecStart=$binary |" "$here/ccagentd.service" > "$work/ccagentd.service"
+sed -e "s|^ExecStart=/usr/sbin/ccagentd |ExecStart=$binary |" "$here/ccagentd.service" > "$work/ccagentd.service"
 grep -q "^ExecStart=$binary " "$work/ccagentd.service" || { echo "verify.sh: no ExecStart line to rewrite" >&2; exit 1; }
 # Minimal containers may lack procps; the reload command is checked on real hosts.
 [ -x /bin/kill ] || sed -i -e "s|^ExecReload=/bin/kill |ExecReload=/bin/true |" "$work/ccagentd.service"

@@ -1,9 +1,10 @@
 import Config
 import Foundation
+import SystemSupport
 
 // ccagentd: the call-center agent daemon beside Asterisk.
 
-let version = "0.1.0"
+let version = ProductVersion.current
 let usage = "USAGE: ccagentd --config <file>\n       ccagentd <subcommand>"
 
 let help = """

@@ -1,11 +1,12 @@
 import ControlAPI
+import SystemSupport
 public import Foundation
 
 /// ccagentctl: parses the command line, runs the command, and returns the exit status.
 /// Everything it touches outside (streams, environment, clock, signals, the hasher) is passed
 /// in, so tests run it in-process against a fake daemon.
 public struct Ctl: Sendable {
-    public static let version = "0.1.0"
+    public static let version = ProductVersion.current
 
     public var environment: [String: String]
     public var console: Console
