@@ -9,6 +9,7 @@
 #   FLOOD_SECONDS=10 CHANGES=500 Benchmarks/run-daemon-rss.sh      # a quick run
 #   FREEZE_SECONDS=3 Benchmarks/run-daemon-rss.sh                   # a disk that stalls 3 s mid-flood
 #   SCRATCH=.build-rss Benchmarks/run-daemon-rss.sh                 # another build directory
+#   STATIC=1 Benchmarks/run-daemon-rss.sh                           # ccagentd as the package ships it
 #
 # Knobs (environment): AGENTS (2000), CHANGES (5000), WARMUP (500), FLOOD_SECONDS (60),
 # FLOOD_RATE (50000), FLOOD_CHANGES_PER_SECOND (10), SETTLE_SECONDS (5), BENCH_TMPDIR,
@@ -20,8 +21,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch="${SCRATCH:-.build-bench}"
 
-swift build -c release --scratch-path "$scratch" --product ccagentd >&2
 swift build -c release --scratch-path "$scratch" --product DaemonBenchmark >&2
+daemon="$scratch/release/ccagentd"
+if [[ "${STATIC:-0}" != 0 ]]; then
+    # The Swift runtime linked in, as Scripts/package-deb.sh builds it (a build folder of its own).
+    swift build -c release --static-swift-stdlib --scratch-path "$scratch-static" -Xlinker -z -Xlinker now --product ccagentd >&2
+    daemon="$scratch-static/release/ccagentd"
+else
+    swift build -c release --scratch-path "$scratch" --product ccagentd >&2
+fi
+echo "ccagentd: $daemon, $(stat -c %s "$daemon") bytes" >&2
 
 if [[ "${FREEZE_SECONDS:-0}" != 0 ]]; then
     [[ $(id -u) == 0 ]] || { echo "FREEZE_SECONDS needs root (a loop mount and fsfreeze)" >&2; exit 64; }
@@ -35,5 +44,5 @@ if [[ "${FREEZE_SECONDS:-0}" != 0 ]]; then
 fi
 
 echo "uptime before: $(uptime)" >&2
-DAEMON_BINARY="$scratch/release/ccagentd" "$scratch/release/DaemonBenchmark"
+DAEMON_BINARY="$daemon" "$scratch/release/DaemonBenchmark"
 echo "uptime after: $(uptime)" >&2

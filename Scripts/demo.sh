@@ -8,7 +8,7 @@
 #   Scripts/demo.sh --keep   leave both running until Ctrl-C (drive them yourself)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$PATH"
+source Scripts/build-deps.sh
 keep=no
 [ "${1:-}" = "--keep" ] && keep=yes
 
