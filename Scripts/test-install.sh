@@ -49,9 +49,9 @@ if [ -z "${CCAGENTD_IN_NAMESPACE:-}" ]; then
     mkdir -p "$cache"
     if [ ! -s "$tarball" ] || [ -n "$(find "$tarball" -mtime +7)" ]; then
         step "mmdebstrap --variant=minbase $suite (a Debian without Swift)"
-        mmdebstrap --quiet --variant=minbase --include=libsqlite3-0,adduser "$suite" "$tarball.new" \
+        mmdebstrap --quiet --variant=minbase --include=libsqlite3-0,adduser "$suite" "$cache/$suite-minbase.new.tar" \
             http://deb.debian.org/debian </dev/null
-        mv "$tarball.new" "$tarball"
+        mv "$cache/$suite-minbase.new.tar" "$tarball"
     fi
     # The rest in a mount namespace of its own: /proc and /dev for the chroot vanish with it.
     exec unshare --mount --fork env CCAGENTD_IN_NAMESPACE=1 "$0" "$deb" "$amisim" "$tarball"
@@ -62,7 +62,8 @@ mount --make-rprivate /
 root=$(mktemp -d /tmp/ccagentd-install-XXXXXX)
 pids=()
 cleanup() {
-    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     umount -R "$root/proc" "$root/dev" 2>/dev/null || true
     rm -rf "$root"
 }
