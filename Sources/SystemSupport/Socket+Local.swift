@@ -58,6 +58,9 @@ extension Socket {
         return fd
     }
 
+    /// The longest path a Unix-domain socket may have, in bytes (`sun_path` less its NUL).
+    public static var maximumLocalPathLength: Int { MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1 }
+
     private static var localStreamType: Int32 {
         Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
     }

@@ -13,18 +13,38 @@ func runDaemon(configPath path: String) -> Int32 {
     // Before any thread exists, so every thread inherits the mask and no signal is lost.
     Signals.block([SIGHUP, SIGTERM, SIGINT])
     signal(SIGPIPE, SIG_IGN)
-    guard let configuration = load(path) else { return ExitCode.failure }
+    guard let configuration = load(path) else {
+        // The errors are on stderr; the log (the journal's JSON, the file's format unknown) says why too.
+        Logger(sink: LineLogSink(format: .json)).log(
+            .critical, "daemon.start_failed",
+            [("config", path), ("error", "the configuration has errors; ccagentd check-config \(path) lists them")])
+        return ExitCode.failure
+    }
     let sink = LineLogSink(format: configuration.general.logFormat == .text ? .text : .json)
     let logger = Logger(level: LogLevel(name: configuration.general.logLevel) ?? .info, sink: sink)
+    // Before anything is created: a start that cannot work fails here, leaving nothing behind.
+    let listeners: StartupListeners
+    do {
+        listeners = try StartupCheck(configuration: configuration).run()
+    } catch {
+        for problem in error.problems {
+            logger.log(.critical, "daemon.start_failed", [("error", problem.description)])
+            write("ccagentd: \(problem)\n", to: .standardError)
+        }
+        return ExitCode.failure
+    }
     let daemon: Daemon
     do {
         daemon = try Daemon(configuration: configuration, options: DaemonOptions(configPath: path), logger: logger)
     } catch {
+        listeners.close()
         logger.log(.critical, "daemon.start_failed", [("error", error.description)])
         write("ccagentd: \(error)\n", to: .standardError)
         return ExitCode.failure
     }
-    guard let api = startAPI(daemon: daemon, configuration: configuration, logger: logger) else { return ExitCode.failure }
+    guard let api = startAPI(daemon: daemon, configuration: configuration, listeners: listeners, logger: logger) else {
+        return ExitCode.failure
+    }
     let notifier = SystemdNotifier()
     if let notifier, let interval = SystemdNotifier.watchdogInterval() {
         // Sent from the daemon's own thread: a wedged main loop stops the pings and systemd restarts it.
@@ -62,36 +82,22 @@ func runDaemon(configPath path: String) -> Int32 {
     return ExitCode.success
 }
 
-/// The control API on TCP and, when configured, the Unix socket; nil (with the reason logged and
-/// on stderr) when either cannot listen: a daemon its admins cannot reach is no use.
-private func startAPI(daemon: Daemon, configuration: LoadedConfiguration, logger: Logger) -> APIService? {
-    let settings = configuration.api
-    let failed = { (what: String, error: any Error) -> APIService? in
-        logger.log(.critical, "api.start_failed", [("listen", what), ("error", "\(error)")])
-        write("ccagentd: cannot listen on \(what): \(error)\n", to: .standardError)
-        return nil
-    }
+/// The control API on the listeners the start-up check bound; nil (with the reason logged and
+/// on stderr, the listeners closed) when it cannot run.
+private func startAPI(
+    daemon: Daemon, configuration: LoadedConfiguration, listeners: StartupListeners, logger: Logger
+) -> APIService? {
     let api: APIService
     do {
-        api = try APIService(daemon: daemon, settings: settings, databasePath: configuration.general.database, logger: logger)
+        api = try APIService(daemon: daemon, settings: configuration.api, databasePath: configuration.general.database, logger: logger)
     } catch {
-        return failed("the API", error)
+        listeners.close()
+        logger.log(.critical, "api.start_failed", [("listen", "the API"), ("error", "\(error)")])
+        write("ccagentd: cannot start the API: \(error)\n", to: .standardError)
+        return nil
     }
-    do {
-        let port = try api.listen(on: settings.listen)
-        var bound = settings.listen
-        bound.port = port
-        logger.notice("api.listening", [("address", bound.description)])
-    } catch {
-        return failed(settings.listen.description, error)
-    }
-    if let path = settings.socket {
-        do {
-            try api.listen(socket: path)
-            logger.notice("api.listening", [("socket", path)])
-        } catch {
-            return failed(path, error)
-        }
-    }
+    api.adopt(listeners)
+    logger.notice("api.listening", [("address", listeners.address.description)])
+    if let socket = listeners.socket { logger.notice("api.listening", [("socket", socket.path)]) }
     return api
 }

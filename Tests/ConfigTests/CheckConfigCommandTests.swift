@@ -88,7 +88,7 @@ struct CheckConfigCommandTests {
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("unknown status \"brake\""))
 
-        // A store whose directory cannot be made (a file stands in its place): a clear error, exit 1.
+        // A store whose directory cannot be (a file stands in its place): a clear error, exit 1.
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccagentd-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -100,6 +100,6 @@ struct CheckConfigCommandTests {
         try sample.write(to: config, atomically: true, encoding: .utf8)
         let unusable = try run(["--config", config.path])
         #expect(unusable.status == 1)
-        #expect(unusable.stderr.contains("ccagentd: cannot use the store \(blocker.path)/ccagentd.sqlite"))
+        #expect(unusable.stderr.contains("ccagentd: [general] database \(blocker.path)/ccagentd.sqlite: \(blocker.path) is not a directory"))
     }
 }

@@ -235,6 +235,30 @@ func eventually(within seconds: Double = 5, _ condition: () -> Bool) -> Bool {
         client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(client.read(until: "}").contains(#"{"peer":"unix"}"#))
     }
+
+    /// A clean stop leaves no socket file behind, for the TCP listener and the socket alike,
+    /// whether the server bound the socket or adopted one bound before.
+    @Test(arguments: [false, true])
+    func shutdownRemovesTheSocketFile(adopted: Bool) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("http-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("api.sock").path
+        let server = try HTTPServer(logger: .disabled) { _, _, responder in responder.respond(.json(.ok, .object([]))) }
+        if adopted {
+            let fd = try Socket.listenLocal(path: path, mode: 0o660)
+            server.adopt(listener: fd, socketFile: LocalSocketFile(boundAt: path))
+        } else {
+            try server.listen(path: path, mode: 0o660)
+        }
+        let client = try RawClient(path: path)
+        client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(client.read(until: "}").contains("{}"))
+        #expect(FileManager.default.fileExists(atPath: path))
+        server.shutdown()
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(throws: (any Error).self) { try RawClient(path: path) }
+    }
 }
 
 private final class ServerBox: @unchecked Sendable {

@@ -41,7 +41,24 @@ extension EndToEnd {
             let stored = try harness.storedAgents().map { "\($0.agent.rawValue)=\($0.status.rawValue)" }.sorted()
             #expect(stored == ["dana@example.com=connected", "eli@example.com=lunch"])
         }
-    
+
+        /// A clean stop removes the Unix socket's file: the next start finds the path free.
+        @Test(arguments: [SIGTERM, SIGINT])
+        func aStopRemovesTheSocketFile(signal: Int32) throws {
+            let harness = try Harness()
+            defer { harness.shutdown() }
+            let config = TestConfigs.daemon(port: harness.port, database: harness.databasePath, api: "socket = \(harness.socketPath)")
+            let daemon = try harness.startDaemon(config: config)
+            try harness.waitForLog("api.listening", ["socket": harness.socketPath])
+            #expect(try harness.api("GET", "/healthz", overSocket: true).status == 200)
+            #expect(FileManager.default.fileExists(atPath: harness.socketPath))
+
+            daemon.signal(signal)
+            let exit = try #require(daemon.waitForExit(timeout: .seconds(10)), "ccagentd did not stop\n\(daemon.tail())")
+            #expect(exit.status == 0 && !exit.signalled, "\(daemon.tail())")
+            #expect(!FileManager.default.fileExists(atPath: harness.socketPath), "\(daemon.tail())")
+        }
+
         /// Asterisk frozen (SIGSTOP) with queue actions in flight, then SIGTERM: how the stop went
         /// and what the daemon logged from `daemon.stopping` on.
         private func stopWhileFrozen(_ harness: Harness) throws -> (

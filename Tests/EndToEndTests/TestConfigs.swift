@@ -45,7 +45,7 @@ enum TestConfigs {
     /// The daemon's file. `users` is the text of the user sections (see `users(...)`).
     static func daemon(
         port: Int, database: String, logFormat: String = "text", pingInterval: Int = 1, breakTimeout: Int = 2,
-        paperworkTimeout: Int = 2, users: String = users(), api: String = ""
+        paperworkTimeout: Int = 2, users: String = users(), listen: String = "127.0.0.1:0", api: String = ""
     ) -> String {
         """
         ; written by EndToEndTests
@@ -57,7 +57,7 @@ enum TestConfigs {
 
         [api]
         type = api
-        listen = 127.0.0.1:0
+        listen = \(listen)
         \(api)
 
         [pbx]

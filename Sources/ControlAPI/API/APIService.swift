@@ -45,7 +45,14 @@ public final class APIService: Sendable {
         try server.listen(path: path, mode: 0o660)
     }
 
-    /// Ends every event stream and connection, and stops listening.
+    /// Accepts on the listeners `StartupCheck` bound; from now on the API owns them, and
+    /// `shutdown` removes the socket file.
+    public func adopt(_ listeners: StartupListeners) {
+        server.adopt(listener: listeners.tcp)
+        if let socket = listeners.socket { server.adopt(listener: socket.fd, socketFile: socket.file) }
+    }
+
+    /// Ends every event stream and connection, stops listening and removes the socket file.
     public func shutdown() {
         hub.closeAll()
         server.shutdown()

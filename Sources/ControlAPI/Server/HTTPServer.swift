@@ -20,6 +20,8 @@ public final class HTTPServer: @unchecked Sendable {
     let logger: Logger
     private let handler: Handler
     private var listeners: [Int32] = []
+    /// The Unix sockets' files, removed by `shutdown` so a clean stop leaves none behind.
+    private var socketFiles: [LocalSocketFile] = []
     private var connections: [Int: Connection] = [:]
     private var nextID = 0
     /// Accepts that failed in a row (out of descriptors, say); 0 when the last one worked.
@@ -48,10 +50,19 @@ public final class HTTPServer: @unchecked Sendable {
         return bound
     }
 
-    /// Listens on a Unix-domain socket with file mode `mode`.
+    /// Listens on a Unix-domain socket with file mode `mode`; `shutdown` removes its file.
     public func listen(path: String, mode: UInt32 = 0o660) throws(SystemCallError) {
         let fd = try Socket.listenLocal(path: path, mode: mode)
-        loop.execute { [self] in addListener(fd) }
+        adopt(listener: fd, socketFile: LocalSocketFile(boundAt: path))
+    }
+
+    /// Accepts on `fd`, a listening socket bound by the caller (before it opened anything
+    /// else); the server owns it from now on. `socketFile` is removed by `shutdown`.
+    public func adopt(listener fd: Int32, socketFile: LocalSocketFile? = nil) {
+        loop.execute { [self] in
+            if let socketFile { socketFiles.append(socketFile) }
+            addListener(fd)
+        }
     }
 
     /// Tells `observer` (once, on the server's thread) when the connection closes.
@@ -61,10 +72,14 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
-    /// Stops listening and closes every connection.
+    /// Stops listening, removes the Unix sockets' files and closes every connection.
     public func shutdown() {
         let done = DispatchSemaphore(value: 0)
         loop.execute { [self] in
+            // Removed while still listening: another daemon starting now finds the path live
+            // (and leaves it) or gone, never stale with our file in it.
+            for file in socketFiles { file.remove() }
+            socketFiles.removeAll()
             for fd in listeners {
                 loop.deregister(fd: fd)
                 Socket.close(fd)
