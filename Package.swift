@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "SystemSupport", swiftSettings: strict),
         .target(name: "AMI", dependencies: ["SystemSupport"], swiftSettings: strict),
         .target(name: "AgentCore", swiftSettings: strict),
-        .target(name: "Config", dependencies: ["AgentCore"], swiftSettings: strict),
+        .target(name: "Config", dependencies: ["AgentCore"], exclude: ["ccagentd.conf.5"], swiftSettings: strict),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt", providers: [.apt(["libcrypt-dev"])]),
         .target(name: "Store", dependencies: ["CSQLite", "AgentCore"], swiftSettings: strict),
@@ -34,10 +34,10 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "ccagentd", dependencies: ["Daemon", "ControlAPI", "Config", "AgentCore", "SystemSupport"],
-            swiftSettings: strict),
+            exclude: ["ccagentd.8"], swiftSettings: strict),
         .executableTarget(name: "amisim", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),
         .target(name: "CtlKit", dependencies: ["ControlAPI", "SystemSupport"], swiftSettings: strict),
-        .executableTarget(name: "ccagentctl", dependencies: ["CtlKit", "SystemSupport"], swiftSettings: strict),
+        .executableTarget(name: "ccagentctl", dependencies: ["CtlKit", "SystemSupport"], exclude: ["ccagentctl.1"], swiftSettings: strict),
         .executableTarget(
             name: "AgentCoreBenchmark", dependencies: ["AgentCore"], path: "Benchmarks/AgentCoreBenchmark",
             swiftSettings: strict),
