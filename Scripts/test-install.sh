@@ -109,8 +109,11 @@ in_root ccagentd check-config /etc/ccagentd/ccagentd.conf
 step "man -w ccagentd ccagentctl ccagentd.conf"
 ls "$root"/usr/share/man/man8/ccagentd.8.gz "$root"/usr/share/man/man1/ccagentctl.1.gz "$root"/usr/share/man/man5/ccagentd.conf.5.gz
 
-step "amisim (static too) in the root"
-in_root /tmp/amisim --port 0 --log-level warning > "$root/tmp/amisim.out" 2>&1 &
+step "amisim (static too) in the root; its ccagentd user has exactly the README's manager.conf classes"
+sed -e '/^\[ccagentd\]/,/^$/{s/^read = .*/read = system,call,agent,user/;s/^write = .*/write = system,agent/}' \
+    Config/amisim.conf > "$root/tmp/amisim.conf"
+grep -A3 '^\[ccagentd\]' "$root/tmp/amisim.conf"
+in_root /tmp/amisim --config /tmp/amisim.conf --port 0 --log-level warning > "$root/tmp/amisim.out" 2>&1 &
 pids+=($!)
 port=
 for _ in $(seq 100); do
@@ -140,24 +143,30 @@ for _ in $(seq 100); do
 done
 [ -S "$root/run/ccagentd/ccagentd.sock" ] || { cat "$root/tmp/ccagentd.log" >&2; fail "no socket"; }
 
-step "ccagentctl login dana@example.com 101 (root, over the socket)"
+step "ccagentctl login dana@example.com 101, and maya@example.com on her virtual extension 901 (root, over the socket)"
 in_root ccagentctl login dana@example.com 101
+in_root ccagentctl login maya@example.com 901
 in_root ccagentctl agents
 
-step "QueueStatus from amisim: dana's phone is a member of her queues"
-members=""
+step "QueueStatus and DBGet from amisim: the agents are members of their queues, 901 follows maya's mobile"
+members="" followme=""
 for _ in $(seq 50); do
     exec 3<>"/dev/tcp/127.0.0.1/$port"
-    printf 'Action: Login\r\nUsername: ccd\r\nSecret: ccdsecret\r\nEvents: off\r\n\r\nAction: QueueStatus\r\n\r\nAction: Logoff\r\n\r\n' >&3
-    members=$(timeout 5 cat <&3 | tr -d '\r' | awk '/^Event: QueueMember/{m=1} m&&/^Queue: /{q=$2} m&&/^Location: /{l=$2} m&&/^$/{if(l!="")print q, l; m=0; l=""}')
+    printf 'Action: Login\r\nUsername: ccd\r\nSecret: ccdsecret\r\nEvents: off\r\n\r\nAction: QueueStatus\r\n\r\nAction: DBGet\r\nFamily: ccagentd/followme\r\nKey: 901\r\n\r\nAction: Logoff\r\n\r\n' >&3
+    answer=$(timeout 5 cat <&3 | tr -d '\r')
     exec 3<&-
-    echo "$members" | grep -q " PJSIP/101$" && break
+    members=$(echo "$answer" | awk '/^Event: QueueMember/{m=1} m&&/^Queue: /{q=$2} m&&/^Location: /{l=$2} m&&/^$/{if(l!="")print q, l; m=0; l=""}')
+    followme=$(echo "$answer" | sed -n 's/^Val: //p')
+    echo "$members" | grep -q " PJSIP/101$" && echo "$members" | grep -q "@ccagentd-remote/n$" && [ -n "$followme" ] && break
     sleep 0.1
 done
 echo "$members"
+echo "DBGet ccagentd/followme/901: $followme"
+[ "$followme" = "+972507654321" ] || fail "the follow-me key of 901 is '$followme'"
 for queue in sales support-private support-business; do
     echo "$members" | grep -q "^$queue PJSIP/101$" || fail "PJSIP/101 is not a member of $queue"
 done
+echo "$members" | grep -q "^support-private Local/+972507654321@ccagentd-remote/n$" || fail "maya's mobile is not a member of support-private"
 
 step "SIGTERM"
 kill -TERM "$daemon"
@@ -166,6 +175,8 @@ wait "$daemon" || status=$?
 sed 's/^/   log | /' "$root/tmp/ccagentd.log"
 [ "$status" = 0 ] || fail "ccagentd exited $status"
 echo "ccagentd exited 0"
+grep -E "ami\.action_failed|Permission denied|ami\.login_failed" "$root/tmp/ccagentd.log" && fail "an AMI action was refused"
+echo "no AMI action refused"
 [ -e "$root/run/ccagentd/ccagentd.sock" ] && fail "the socket was left behind"
 echo "the socket is gone"
 
