@@ -1,6 +1,8 @@
 /// Channel states the simulator uses, with Asterisk's numbers and descriptions.
 enum ChannelState: Int {
     case down = 0
+    /// An analog (DAHDI) line taken for a call, before it rings or dials.
+    case reserved = 1
     case ring = 4
     case ringing = 5
     case up = 6
@@ -8,6 +10,7 @@ enum ChannelState: Int {
     var description: String {
         switch self {
         case .down: "Down"
+        case .reserved: "Rsrvd"
         case .ring: "Ring"
         case .ringing: "Ringing"
         case .up: "Up"

@@ -48,7 +48,8 @@ extension SimulatorCore {
         return (one, two)
     }
 
-    /// The channels Asterisk creates to ring a phone: a Local pair, or `PJSIP/101-0000002a`.
+    /// The channels Asterisk creates to ring a phone: a Local pair, or `PJSIP/101-0000002a` (Down;
+    /// an analog DAHDI line starts Reserved).
     func newPhoneLeg(interface: String, linkedid: String?, callID: Int) -> PhoneLeg {
         if let local = Self.localParts(interface) {
             let (one, two) = newLocalPair(
@@ -56,13 +57,15 @@ extension SimulatorCore {
             return PhoneLeg(interface: interface, primary: one, secondary: two)
         }
         let channel = makeChannel(
-            name: "\(interface)-\(nextSuffix())", linkedid: linkedid, state: .down, context: "default", exten: "s",
-            phone: interface, callID: callID)
+            name: "\(interface)-\(nextSuffix())", linkedid: linkedid, state: interface.hasPrefix("DAHDI/") ? .reserved : .down,
+            context: "default", exten: "s", phone: interface, callID: callID)
         return PhoneLeg(interface: interface, primary: channel, secondary: nil)
     }
 
-    /// A channel a phone creates itself by dialling: `PJSIP/101-0000002b` in state Ring.
+    /// A channel a phone creates itself by dialling: `PJSIP/101-0000002b` in state Ring. chan_sip
+    /// makes it Down and DAHDI's analog lines Reserved, and both set Ring once the phone has dialled.
     func newDialingChannel(interface: String, number: String, callID: Int) -> SimChannel {
+        let madeFirst: ChannelState? = interface.hasPrefix("SIP/") ? .down : interface.hasPrefix("DAHDI/") ? .reserved : nil
         let context = Self.localParts(interface)?.context ?? "from-internal"
         let name: String
         if let local = Self.localParts(interface) {
@@ -71,7 +74,8 @@ extension SimulatorCore {
             name = "\(interface)-\(nextSuffix())"
         }
         let channel = makeChannel(
-            name: name, linkedid: nil, state: .ring, context: context, exten: number, phone: interface, callID: callID)
+            name: name, linkedid: nil, state: madeFirst ?? .ring, context: context, exten: number, phone: interface, callID: callID)
+        if madeFirst != nil { setState(channel, .ring, refresh: false) }
         refreshPhone(interface)
         return channel
     }

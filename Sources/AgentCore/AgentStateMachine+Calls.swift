@@ -11,15 +11,28 @@ extension AgentStateMachine {
             guard let agent = owner(of: channel) else { break }
             // The phone placing a call shows up in state 4 (Ring); a channel Asterisk makes
             // towards the phone starts Down (0). A click-to-dial rings the phone first, yet it is
-            // an outgoing call.
-            let direction: CallDirection = takeOriginate(of: agent) || state == 4 ? .outgoing : .incoming
+            // an outgoing call. chan_sip and DAHDI make both kinds before Ring: theirs wait.
+            let isOriginate = takeOriginate(of: agent)
+            if !isOriginate, state != 4, Self.waitsForRing(channel) {
+                undecidedChannels.insert(uniqueID)
+                break
+            }
+            let direction: CallDirection = isOriginate || state == 4 ? .outgoing : .incoming
             startCall(agent, uniqueID: uniqueID, channel: channel, direction: direction, at: now, cause: .call, effects: &effects)
         case .dialed(let uniqueID, let channel):
+            if !undecidedChannels.isEmpty { undecidedChannels.remove(uniqueID) }
             guard let agent = owner(of: channel), agents[agent]?.calls[uniqueID] == nil else { break }
             let direction: CallDirection = takeOriginate(of: agent) ? .outgoing : .incoming
             startCall(agent, uniqueID: uniqueID, channel: channel, direction: direction, at: now, cause: .call, effects: &effects)
+        case .placed(let uniqueID, let channel):
+            // Only a channel still waiting: its owner is read again, the agent may have left.
+            guard !undecidedChannels.isEmpty, undecidedChannels.remove(uniqueID) != nil, let agent = owner(of: channel) else { break }
+            startCall(agent, uniqueID: uniqueID, channel: channel, direction: .outgoing, at: now, cause: .call, effects: &effects)
         case .hangup(let uniqueID, _):
-            guard let agent = callOwners.removeValue(forKey: uniqueID) else { break }
+            guard let agent = callOwners.removeValue(forKey: uniqueID) else {
+                if !undecidedChannels.isEmpty { undecidedChannels.remove(uniqueID) }
+                break
+            }
             finishCall(agent, uniqueID: uniqueID, at: now, cause: .hangup, effects: &effects)
         }
         return Outcome(effects: effects)
@@ -31,7 +44,16 @@ extension AgentStateMachine {
         !pendingOriginates.isEmpty && pendingOriginates.remove(agent) != nil
     }
 
+    /// Whether the driver of `channel` makes a phone's channel before it says who dials whom:
+    /// chan_sip creates the channel of a call the phone places Down (0) and sets Ring (4) after,
+    /// DAHDI's analog phones start Reserved (1); a call towards the phone starts the same way.
+    /// PJSIP and IAX2 create a placed call in Ring at once.
+    public static func waitsForRing(_ channel: String) -> Bool {
+        channel.utf8.starts(with: "SIP/".utf8) || channel.utf8.starts(with: "DAHDI/".utf8)
+    }
+
     /// The logged-in agent whose phone a channel belongs to: `PJSIP/101-0000002a` → `PJSIP/101`,
+    /// `SIP/101-0000000a` → `SIP/101`, `IAX2/101-1234` → `IAX2/101`, `DAHDI/1-1` → `DAHDI/1`,
     /// `Local/101@agents-00000003;1` → `Local/101@agents`.
     func owner(of channel: String) -> AgentID? {
         guard let base = Self.channelBase(ofChannel: channel) else { return nil }

@@ -59,6 +59,8 @@ extension AgentStateMachine {
     }
 
     private mutating func reconcileCalls(_ channels: [AsteriskSnapshot.Channel], at now: Timestamp, effects: inout [Effect]) {
+        // The live channels below say it all; a wait whose Hangup was lost with the link ends here.
+        undecidedChannels.removeAll()
         var live: [AgentID: [AsteriskSnapshot.Channel]] = [:]
         for channel in channels {
             guard let agent = owner(of: channel.channel) else { continue }

@@ -16,6 +16,9 @@ public struct AgentStateMachine: Sendable {
     var byExtension: [ExtensionID: AgentID] = [:]
     /// Channel name prefix (`PJSIP/101`, `Local/101@agents`) → agent, for phones only.
     var byChannelBase: [String: AgentID] = [:]
+    /// chan_sip and DAHDI channels of agents' phones made without saying yet who dials whom (see
+    /// `waitsForRing`), by unique id: a `DialBegin` makes one incoming, `Newstate` Ring outgoing.
+    var undecidedChannels: Set<String> = []
     var callOwners: [String: AgentID] = [:]
     var statusCounts: [StatusID: Int] = [:]
     var deadlines: [AgentID: Timestamp] = [:]
@@ -235,12 +238,21 @@ public struct AgentStateMachine: Sendable {
         return status
     }
 
-    /// `PJSIP/101` → `PJSIP/101`; `Local/101@agents/n` → `Local/101@agents` (channels carry no options).
+    /// What the channels of an interface are named before their `-<n>`: `PJSIP/101` → `PJSIP/101`,
+    /// `Local/101@agents/n` → `Local/101@agents` and `PJSIP/101/sip:101@host` → `PJSIP/101`
+    /// (channels carry no options or contact), `sip/101` → `SIP/101` (Asterisk finds a driver in
+    /// any case, and its channels carry the driver's own spelling).
     static func channelBase(of interface: Interface) -> String {
         let raw = interface.rawValue
-        if raw.hasPrefix("Local/"), let slash = raw.dropFirst("Local/".count).firstIndex(of: "/") {
-            return String(raw[..<slash])
-        }
-        return raw
+        guard let slash = raw.firstIndex(of: "/") else { return raw }
+        let technology = raw[..<slash]
+        let lowered = technology.lowercased()
+        let spelled = knownTechnologies.first { $0.lowercased() == lowered } ?? String(technology)
+        let resource = raw[raw.index(after: slash)...]
+        let end = resource.firstIndex(of: "/") ?? resource.endIndex
+        return spelled + "/" + resource[..<end]
     }
+
+    /// Channel drivers whose phones agents sit at, as they spell their channels' names.
+    static let knownTechnologies = ["PJSIP", "SIP", "IAX2", "DAHDI", "Local"]
 }

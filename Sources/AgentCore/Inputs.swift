@@ -31,13 +31,16 @@ public enum Command: Sendable, Equatable {
     case setStatus(AgentID, StatusID)
 }
 
-/// What the daemon saw of a call, reduced from AMI events (`Newchannel`, `DialBegin`,
+/// What the daemon saw of a call, reduced from AMI events (`Newchannel`, `DialBegin`, `Newstate`,
 /// `Hangup`) to what the rules need.
 public enum CallEvent: Sendable, Equatable {
     /// `Newchannel`: `state` is `ChannelState` (0 Down, 4 Ring, 5 Ringing, 6 Up).
     case channelCreated(uniqueID: String, channel: String, state: Int)
     /// `DialBegin` with this channel as `DestChannel`: Asterisk is calling the phone.
     case dialed(uniqueID: String, channel: String)
+    /// `Newstate` to 4 (Ring) of a channel that `AgentStateMachine.waitsForRing`: the phone has
+    /// dialled, so the call it placed is outgoing.
+    case placed(uniqueID: String, channel: String)
     case hangup(uniqueID: String, channel: String)
     /// The daemon started a click-to-dial `Originate` towards this agent's phone: its next
     /// channel is an outgoing call although Asterisk rings the phone first.

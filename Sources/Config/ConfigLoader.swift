@@ -233,12 +233,6 @@ struct ConfigValidator {
     static func isIdentifier(_ name: String) -> Bool {
         !name.isEmpty && !name.contains { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "=" }
     }
-
-    /// `Tech/resource`, no spaces: `PJSIP/101`, `SIP/agent-1`, `Local/101@agents/n`.
-    static func isInterface(_ text: String) -> Bool {
-        guard let slash = text.firstIndex(of: "/") else { return false }
-        return slash != text.startIndex && text.index(after: slash) != text.endIndex && !text.contains { $0.isWhitespace || $0 == "," }
-    }
 }
 
 extension Substring {

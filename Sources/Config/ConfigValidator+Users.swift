@@ -44,11 +44,8 @@ extension ConfigValidator {
                     errors.append(error(.notAllowed("a virtual extension has no phone, so no \(key); remove it or set virtual = no"), section, entry))
                     continue
                 }
-                guard Self.isInterface(entry.value) else {
-                    errors.append(error(.invalidValue(entry.value, expected: "an Asterisk interface like PJSIP/101 or Local/101@agents/n"), section, entry))
-                    continue
-                }
-                if key == "interface" { definition.interface = Interface(entry.value) } else { definition.stateInterface = Interface(entry.value) }
+                guard let name = deviceName(section, entry) else { continue }
+                if key == "interface" { definition.interface = name } else { definition.stateInterface = name }
             }
             if !isVirtual, section.last("interface") == nil {
                 errors.append(error(.missingKey("interface", reason: "the phone's Asterisk interface, e.g. interface = PJSIP/\(section.name); or virtual = yes"), section))
@@ -82,7 +79,9 @@ extension ConfigValidator {
             var user = UserDefinition(login: login, name: section.name)
             if let name = string(section, "name") { user.name = name.value }
             if let role = choice(section, "role", among: [Role.agent, .supervisor, .admin]) { user.role = role }
-            if let isAgent = bool(section, "ccuser") { user.isAgent = isAgent }
+            // Agents take calls; supervisors and admins only when the file says so (an inherited
+            // ccuser counts as said).
+            user.isAgent = bool(section, "ccuser") ?? (user.role == .agent)
             if let active = bool(section, "active") { user.active = active }
             if let stay = bool(section, "stay_in_queues_on_logout") { user.stayInQueuesOnLogout = stay }
             if let remote = bool(section, "remote") { user.remote = remote }
@@ -150,7 +149,7 @@ extension ConfigValidator {
             let hasUnknownKeys = section.entries.contains { !SectionType.user.keys.contains($0.key) }
             if user.isAgent, user.active, !hasUnknownKeys, ["extension", "extensions", "virtual_extension"].allSatisfy({ section.last($0) == nil }) {
                 errors.append(error(
-                    .missingKey("extension", reason: "an agent (ccuser = yes) needs somewhere to log in: extension, extensions or virtual_extension; or set ccuser = no"),
+                    .missingKey("extension", reason: "an agent (ccuser = yes, the default for role = agent) needs somewhere to log in: extension, extensions or virtual_extension; or set ccuser = no"),
                     section))
             }
             users[login] = user

@@ -35,10 +35,15 @@ extension AsteriskSnapshot {
 }
 
 extension CallEvent {
-    /// The call event an AMI event is, if any: `Newchannel`, `DialBegin` (its destination) and
-    /// `Hangup`.
+    /// The call event an AMI event is, if any: `Newchannel`, `DialBegin` (its destination),
+    /// `Newstate` to Ring of a chan_sip or DAHDI channel, and `Hangup`.
     init?(_ message: AMIMessage, event name: String) {
         switch name {
+        case "Newstate":
+            guard message.has("ChannelState", "4"), let uniqueID = message["Uniqueid"], let channel = message["Channel"],
+                AgentStateMachine.waitsForRing(channel)
+            else { return nil }
+            self = .placed(uniqueID: uniqueID, channel: channel)
         case "Newchannel":
             guard let uniqueID = message["Uniqueid"], let channel = message["Channel"] else { return nil }
             self = .channelCreated(uniqueID: uniqueID, channel: channel, state: Int(message["ChannelState"] ?? "") ?? 0)

@@ -41,6 +41,25 @@ extension SimulatorTests {
         #expect(live.simulator.members(of: "sales").first?.callsTaken == 1)
     }
 
+    /// What a phone's channel goes through, by driver: PJSIP makes a placed call in Ring; chan_sip
+    /// makes it Down and DAHDI's analog lines Reserved, then Ring. Towards the phone: Down
+    /// (Reserved on DAHDI), then Ringing.
+    @Test(arguments: [("PJSIP/101", ["4"], ["0", "5"]), ("SIP/101", ["0", "4"], ["0", "5"]), ("DAHDI/1", ["1", "4"], ["1", "5"])])
+    func phoneChannelsStartAsTheirDriverMakesThem(interface: String, placed: [String], rung: [String]) throws {
+        let live = try LiveSimulator()
+        let client = try live.loggedIn()
+        let out = try #require(live.simulator.phoneDialsOut(interface: interface, number: "0501234567"))
+        #expect(out.hasPrefix(interface + "-"))
+        let outEvents = try #require(client.collect { $0.name == "Newstate" && $0["Channel"] == out && $0["ChannelState"] == "4" || $0.name == "DialBegin" })
+        let outStates = outEvents.filter { $0["Channel"] == out && ($0.name == "Newchannel" || $0.name == "Newstate") }.map { $0["ChannelState"] ?? "" }
+        #expect(outStates.prefix(placed.count) == placed[...])
+        let into = try #require(live.simulator.callPhone(interface: interface))
+        let inEvents = try #require(client.collect { $0.name == "Newstate" && $0["Channel"] == into && $0["ChannelState"] == "5" })
+        let inStates = inEvents.filter { $0["Channel"] == into && ($0.name == "Newchannel" || $0.name == "Newstate") }.map { $0["ChannelState"] ?? "" }
+        #expect(inStates == rung)
+        #expect(inEvents.contains { $0.name == "DialBegin" && $0["DestChannel"] == into })
+    }
+
     @Test func agentHangsUpFirstGivesReasonAgent() throws {
         let live = try LiveSimulator()
         let client = try live.loggedIn()

@@ -16,7 +16,7 @@ struct SampleConfigTests {
         #expect(core.statuses.count == 7)
         #expect(core.skills.count == 2)
         #expect(configuration.queues.count == 3)
-        #expect(core.extensions.count == 6)
+        #expect(core.extensions.count == 8)
         #expect(core.users.count == 6)
         #expect(core.users.values.filter(\.isAgent).count == 5)
         #expect(configuration.groups == ["team-a", "team-b"])
@@ -38,7 +38,13 @@ struct SampleConfigTests {
         #expect(core.extensions[remote.first?.virtualExtension ?? ""]?.isVirtual == true)
         let supervisors = core.users.values.filter { $0.role == .supervisor }
         #expect(supervisors.map(\.login) == ["boss@example.com"])
-        #expect(core.users["dana@example.com"]?.extensions == ["102", "103", "104", "105"])
+        #expect(core.users["dana@example.com"]?.extensions == ["102", "103", "104", "105", "110", "111"])
+        // A FreePBX-style member (the queue dials from-queue, the state is the dialplan hint) and
+        // a state the dialplan sets.
+        #expect(core.extensions["110"] == ExtensionDefinition(id: "110", interface: "Local/110@from-queue/n", stateInterface: "hint:110@ext-local"))
+        #expect(core.extensions["111"] == ExtensionDefinition(id: "111", interface: "PJSIP/111", stateInterface: "Custom:agent111"))
+        // ccuser as the sample writes it, and as the roles would have it anyway.
+        #expect(core.users.values.filter(\.isAgent).map(\.login).sorted() == core.users.values.filter { $0.role == .agent }.map(\.login).sorted())
         #expect(core.users["noa@example.com"]?.skills == [SkillAssignment(skill: "sales", penalty: 1), SkillAssignment(skill: "support", penalty: 5)])
         for user in core.users.values {
             #expect(user.passwordHash?.hasPrefix("$6$") == true, "\(user.login)")

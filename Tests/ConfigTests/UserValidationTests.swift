@@ -119,7 +119,7 @@ struct UserValidationTests {
     func interfaceLooksLikeTechSlashResource(value: String) {
         let text = "[103]\ntype = extension\ninterface = \(value)\n"
         #expect(check(text) == [
-            #"ccagentd.conf:\#(at("[103]", text) + 2): [103] interface: "\#(value)" is not an Asterisk interface like PJSIP/101 or Local/101@agents/n"#
+            #"ccagentd.conf:\#(at("[103]", text) + 2): [103] interface: "\#(value)" is not an Asterisk interface Technology/resource like PJSIP/101, SIP/101, IAX2/101, DAHDI/1 or Local/101@from-queue/n"#
         ])
     }
 
@@ -277,7 +277,7 @@ struct AgentExtensionTests {
     @Test func anAgentWithNowhereToLogInIsAnError() {
         let text = "[dana]\ntype = user\nskills = sales\n"
         #expect(errors(text, base: peopleBase).map(\.description) == [
-            "ccagentd.conf:\(line(of: "[dana]", in: text, base: peopleBase)): [dana] missing extension: an agent (ccuser = yes) needs somewhere to log in: extension, extensions or virtual_extension; or set ccuser = no"
+            "ccagentd.conf:\(line(of: "[dana]", in: text, base: peopleBase)): [dana] missing extension: an agent (ccuser = yes, the default for role = agent) needs somewhere to log in: extension, extensions or virtual_extension; or set ccuser = no"
         ])
     }
 

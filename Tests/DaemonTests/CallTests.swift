@@ -65,5 +65,49 @@ extension DaemonTests {
             #expect(await harness.state("dana@example.com")?.status == .connected)
             #expect(harness.logs.records(named: "call.started").isEmpty)
         }
+
+        /// chan_sip and analog DAHDI phones, whose channels are made before they say who dials
+        /// whom (the simulator makes them as those drivers do): dialling out is outgoing, a call
+        /// to the phone incoming, with the history and the call records to show it.
+        @Test(arguments: [("SIP/107", "107"), ("DAHDI/1", "108")])
+        func callsOnChanSipAndDahdiPhonesHaveTheirDirection(interface: String, ext: String) async throws {
+            let extra = """
+                [107]
+                type = extension
+                interface = SIP/107
+                state_interface = Custom:agent107
+                [108]
+                type = extension
+                interface = DAHDI/1
+                state_interface = hint:108@ext-local
+                [sam@example.com]
+                type = user
+                skills = sales
+                extensions = 107, 108
+                """
+            let harness = try DaemonHarness(extra: extra)
+            defer { Task { await harness.close() } }
+            try await harness.waitReady()
+            let sam: AgentID = "sam@example.com"
+            _ = try await harness.submit(.login(sam, extension: ExtensionID(ext))).result.get()
+            try await until("sam is a member") { harness.isMember(interface, of: "sales") }
+
+            let out = try #require(harness.simulator.phoneDialsOut(interface: interface, number: "0501234567"))
+            try await until("sam is on an outgoing call") { await harness.state(sam)?.status == .outgoingCall }
+            harness.simulator.hangup(out)
+            try await until("sam is back") { await harness.state(sam)?.status == .connected }
+
+            let into = try #require(harness.simulator.callPhone(interface: interface))
+            try await until("sam is on an incoming call") { await harness.state(sam)?.status == .incomingCall }
+            harness.simulator.hangup(into)
+            try await until("the call ended into paperwork") { await harness.state(sam)?.status == "paperwork" }
+
+            let store = try Store(path: harness.database)
+            let history = try store.history(agent: sam, from: Timestamp(seconds: 0), to: harness.clock.now + .seconds(1))
+            #expect(history.map(\.to.rawValue) == ["connected", "outgoing_call", "connected", "incoming_call", "paperwork"])
+            let calls = try store.calls(agent: sam, from: Timestamp(seconds: 0), to: harness.clock.now + .seconds(1))
+            #expect(calls.map(\.direction) == [.outgoing, .incoming])
+            #expect(calls.allSatisfy { $0.channel.hasPrefix(interface + "-") })
+        }
     }
 }

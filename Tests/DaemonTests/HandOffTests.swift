@@ -51,6 +51,23 @@ extension DaemonTests {
             #expect(AMIInput(.fullyBooted(uptime: 12, restarted: true)) == .fullyBooted(uptime: 12, restarted: true))
         }
 
+        /// chan_sip and DAHDI make a phone's channel before it dials: their Ring says it dialled.
+        /// Other drivers' Ring (a PJSIP phone's Newchannel already said so; trunks) stays behind.
+        @Test func aRingOfAChanSipOrDahdiChannelCrossesAsPlaced() {
+            for channel in ["SIP/101-0000000a", "DAHDI/1-1"] {
+                let ring = Self.event([("Event", "Newstate"), ("Channel", channel), ("ChannelState", "4"), ("Uniqueid", "1795289000.50")])
+                #expect(AMIInput(ring) == .call(.placed(uniqueID: "1795289000.50", channel: channel)))
+                let newchannel = Self.event([("Event", "Newchannel"), ("Channel", channel), ("ChannelState", "0"), ("Uniqueid", "1795289000.50")])
+                #expect(AMIInput(newchannel) == .call(.channelCreated(uniqueID: "1795289000.50", channel: channel, state: 0)))
+            }
+            for channel in ["PJSIP/101-0000002a", "IAX2/101-1234", "Local/101@agents-00000001;1"] {
+                let ring = Self.event([("Event", "Newstate"), ("Channel", channel), ("ChannelState", "4"), ("Uniqueid", "1795289000.51")])
+                #expect(AMIInput(ring) == nil)
+            }
+            let up = Self.event([("Event", "Newstate"), ("Channel", "SIP/101-0000000a"), ("ChannelState", "6"), ("Uniqueid", "1795289000.50")])
+            #expect(AMIInput(up) == .answered(uniqueID: "1795289000.50"))
+        }
+
         @Test func everyEventIsCountedAndOnlyHandedOverOnesAreQueued() {
             let handOff = AMIHandOff()
             #expect(handOff.receive(.stateChanged(.loggedIn)) != nil)
