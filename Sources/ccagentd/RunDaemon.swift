@@ -20,7 +20,7 @@ func runDaemon(configPath path: String) -> Int32 {
     do {
         daemon = try Daemon(configuration: configuration, options: DaemonOptions(configPath: path), logger: logger)
     } catch {
-        logger.log(.critical, "daemon.start_failed", [("error", error.description)])
+        logger.log(.critical, "daemon.start_failed", [("error", .string(error.description))])
         write("ccagentd: \(error)\n", to: .standardError)
         return ExitCode.failure
     }
@@ -67,7 +67,7 @@ func runDaemon(configPath path: String) -> Int32 {
 private func startAPI(daemon: Daemon, configuration: LoadedConfiguration, logger: Logger) -> APIService? {
     let settings = configuration.api
     let failed = { (what: String, error: any Error) -> APIService? in
-        logger.log(.critical, "api.start_failed", [("listen", what), ("error", "\(error)")])
+        logger.log(.critical, "api.start_failed", [("listen", .string(what)), ("error", "\(error)")])
         write("ccagentd: cannot listen on \(what): \(error)\n", to: .standardError)
         return nil
     }
@@ -81,14 +81,14 @@ private func startAPI(daemon: Daemon, configuration: LoadedConfiguration, logger
         let port = try api.listen(on: settings.listen)
         var bound = settings.listen
         bound.port = port
-        logger.notice("api.listening", [("address", bound.description)])
+        logger.notice("api.listening", [("address", .string(bound.description))])
     } catch {
         return failed(settings.listen.description, error)
     }
     if let path = settings.socket {
         do {
             try api.listen(socket: path)
-            logger.notice("api.listening", [("socket", path)])
+            logger.notice("api.listening", [("socket", .string(path))])
         } catch {
             return failed(path, error)
         }
