@@ -30,7 +30,7 @@ extension Daemon {
                 loop.execute { [self] in
                     for error in errors { logger.error("config.error", [("error", .string(error))]) }
                     logger.error("config.reload_failed", [("file", .string(path)), ("errors", .int(errors.count))])
-                    audit(reload: path, outcome: "refused", detail: "\(errors.count) errors; the old configuration stays")
+                    audit(reload: path, outcome: "refused", detail: "\(errors.count.counted("error")); the old configuration stays")
                     completion(.refused(errors: errors))
                 }
             }

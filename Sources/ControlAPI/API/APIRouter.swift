@@ -221,7 +221,7 @@ final class APIRouter: Sendable {
             case .refused(let errors):
                 let failure = APIFailure(
                     status: .unprocessableContent, code: "config_invalid",
-                    message: "the configuration has \(errors.count) error(s); the old one stays", details: errors)
+                    message: "the configuration has \(errors.count.counted("error")); the old one stays", details: errors)
                 responder.respond(failure.response)
             }
         }
