@@ -115,7 +115,9 @@ extension AMIConnection {
             generation &+= 1
             let current = generation
             setPhase(.resolving, state: .connecting(attempt: attempt))
-            logger.info("ami.connecting", [("host", .string(configuration.host)), ("port", .int(configuration.port)), ("attempt", .int(attempt + 1))])
+            logger.info(
+                "ami.connecting",
+                [("host", .string(configuration.host)), ("port", .int(configuration.port)), ("attempt", .int(attempt + 1))])
             let host = configuration.host
             let port = configuration.port
             // getaddrinfo may block on DNS: never on the reactor thread.
@@ -227,7 +229,10 @@ extension AMIConnection {
         private func loggedIn() {
             attempt = 0
             setPhase(.loggedIn, state: .loggedIn)
-            logger.info("ami.connected", [("host", .string(configuration.host)), ("port", .int(configuration.port)), ("username", .string(configuration.username))])
+            logger.info(
+                "ami.connected",
+                [("host", .string(configuration.host)), ("port", .int(configuration.port)),
+                 ("username", .string(configuration.username))])
             schedulePing()
         }
 
@@ -291,7 +296,9 @@ extension AMIConnection {
             loop.cancel(entry.timer)
             if logger.isEnabled(.debug) {
                 let latency = ContinuousClock.now - entry.sentAt
-                logger.debug("ami.answered", [("action", .string(entry.action)), ("action_id", .string(id)), ("latency_ms", .int(Int(latency.milliseconds)))])
+                logger.debug(
+                    "ami.answered",
+                    [("action", .string(entry.action)), ("action_id", .string(id)), ("latency_ms", .int(Int(latency.milliseconds)))])
             }
             entry.completion(result)
         }
@@ -465,7 +472,9 @@ extension AMIConnection {
             // A failed callback (the Logoff of a stop) may have stopped the connection: then it stays stopped.
             guard phase == .waitingToRetry else { return }
             emit(.stateChanged(.lost(reason: reason)))
-            logger.warning("ami.connection_lost", [("host", .string(configuration.host)), ("port", .int(configuration.port)), ("reason", .string(reason))])
+            logger.warning(
+                "ami.connection_lost",
+                [("host", .string(configuration.host)), ("port", .int(configuration.port)), ("reason", .string(reason))])
             let delay = configuration.backoff.delay(attempt: attempt, unit: Double.random(in: 0...1))
             attempt += 1
             setPhase(.waitingToRetry, state: .retrying(in: delay, attempt: attempt))

@@ -55,7 +55,8 @@ extension SimulatorCore {
     func restart(downtime: Duration, keepDynamicMembers: Bool?) {
         guard !restarting else { return }
         restarting = true
-        logger.notice("amisim.restarting", [("downtime_ms", .int(Int(downtime.components.seconds * 1000 + downtime.components.attoseconds / 1_000_000_000_000_000)))])
+        let downtimeMilliseconds = downtime.components.seconds * 1000 + downtime.components.attoseconds / 1_000_000_000_000_000
+        logger.notice("amisim.restarting", [("downtime_ms", .int(Int(downtimeMilliseconds)))])
         hangupEverything()
         emit("Shutdown", .system, [("Shutdown", "Cleanly"), ("Restart", "True")])
         closeListener()

@@ -24,8 +24,8 @@ extension Daemon {
             counters.commandsRefused += 1
             logger.notice(
                 "command.refused",
-                [("agent", .string(command.agent.rawValue)), ("command", .string(command.auditAction)), ("actor", .string(actor.description)),
-                 ("error", .string(error.description))])
+                [("agent", .string(command.agent.rawValue)), ("command", .string(command.auditAction)),
+                 ("actor", .string(actor.description)), ("error", .string(error.description))])
             return CommandReply(result: .failure(.refused(error)))
         case .success(let state)?:
             for warning in outcome.warnings {

@@ -50,7 +50,8 @@ extension Daemon {
             liveCalls.insert(uniqueID)
             logger.info(
                 "call.started",
-                [("agent", .string(agent.rawValue)), ("unique_id", .string(uniqueID)), ("channel", .string(channel)), ("direction", .string(direction.rawValue))])
+                [("agent", .string(agent.rawValue)), ("unique_id", .string(uniqueID)), ("channel", .string(channel)),
+                 ("direction", .string(direction.rawValue))])
             notify(.callStarted(agent: agent, uniqueID: uniqueID, channel: channel, direction: direction, at: at))
         case .callEnded(let agent, let uniqueID, let at):
             liveCalls.remove(uniqueID)

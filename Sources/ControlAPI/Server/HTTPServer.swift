@@ -273,7 +273,9 @@ public final class HTTPServer: @unchecked Sendable {
             do {
                 request = try connection.decoder.next()
             } catch {
-                logger.info("api.bad_request", [("peer", .string(connection.peer)), ("status", .int(error.status.code)), ("error", .string(error.reason))])
+                logger.info(
+                    "api.bad_request",
+                    [("peer", .string(connection.peer)), ("status", .int(error.status.code)), ("error", .string(error.reason))])
                 write(HTTPResponse.error(error).serialized(keepAlive: false, date: currentDate()), to: connection)
                 closeAfterFlushing(connection)
                 return
