@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "SystemSupport", swiftSettings: strict),
         .target(name: "AMI", dependencies: ["SystemSupport"], swiftSettings: strict),
         .target(name: "AgentCore", swiftSettings: strict),
-        .target(name: "Config", dependencies: ["AgentCore"], exclude: ["ccagentd.conf.5"], swiftSettings: strict),
+        .target(name: "Config", dependencies: ["AgentCore", "SystemSupport"], exclude: ["ccagentd.conf.5"], swiftSettings: strict),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt", providers: [.apt(["libcrypt-dev"])]),
         .target(name: "Store", dependencies: ["CSQLite", "AgentCore"], swiftSettings: strict),

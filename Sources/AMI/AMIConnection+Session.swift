@@ -73,7 +73,7 @@ extension AMIConnection {
         func update(configuration new: AMIConnectionConfiguration) {
             guard new != configuration else { return }
             configuration = new
-            logger.info("ami.reconfigured", [("host", new.host), ("port", String(new.port)), ("username", new.username)])
+            logger.info("ami.reconfigured", [("host", .string(new.host)), ("port", .int(new.port)), ("username", .string(new.username))])
             switch phase {
             case .idle, .stopped:
                 return
@@ -115,7 +115,9 @@ extension AMIConnection {
             generation &+= 1
             let current = generation
             setPhase(.resolving, state: .connecting(attempt: attempt))
-            logger.info("ami.connecting", [("host", configuration.host), ("port", String(configuration.port)), ("attempt", String(attempt + 1))])
+            logger.info(
+                "ami.connecting",
+                [("host", .string(configuration.host)), ("port", .int(configuration.port)), ("attempt", .int(attempt + 1))])
             let host = configuration.host
             let port = configuration.port
             // getaddrinfo may block on DNS: never on the reactor thread.
@@ -145,7 +147,7 @@ extension AMIConnection {
             do {
                 fd = try Socket.startConnect(to: address)
             } catch {
-                logger.debug("ami.connect_failed", [("address", address.description), ("error", error.description)])
+                logger.debug("ami.connect_failed", [("address", .string(address.description)), ("error", .string(error.description))])
                 connectNextAddress()
                 return
             }
@@ -156,7 +158,7 @@ extension AMIConnection {
             timers.append(
                 loop.schedule(after: configuration.connectTimeout) { [self] in
                     guard generation == current, phase == .connecting else { return }
-                    logger.debug("ami.connect_failed", [("address", address.description), ("error", "timed out")])
+                    logger.debug("ami.connect_failed", [("address", .string(address.description)), ("error", "timed out")])
                     closeSocket()
                     connectNextAddress()
                 })
@@ -165,7 +167,7 @@ extension AMIConnection {
         private func connected() {
             let error = Socket.pendingError(fd)
             guard error == 0 else {
-                logger.debug("ami.connect_failed", [("error", SystemCallError(call: "connect", code: error).description)])
+                logger.debug("ami.connect_failed", [("error", .string(SystemCallError(call: "connect", code: error).description))])
                 closeSocket()
                 connectNextAddress()
                 return
@@ -183,7 +185,7 @@ extension AMIConnection {
 
         private func logIn(bannerVersion: String) {
             phase = .loggingIn
-            logger.debug("ami.banner", [("version", bannerVersion)])
+            logger.debug("ami.banner", [("version", .string(bannerVersion))])
             switch configuration.authentication {
             case .plain:
                 sendLogin([("Username", configuration.username), ("Secret", configuration.secret)])
@@ -227,7 +229,10 @@ extension AMIConnection {
         private func loggedIn() {
             attempt = 0
             setPhase(.loggedIn, state: .loggedIn)
-            logger.info("ami.connected", [("host", configuration.host), ("port", String(configuration.port)), ("username", configuration.username)])
+            logger.info(
+                "ami.connected",
+                [("host", .string(configuration.host)), ("port", .int(configuration.port)),
+                 ("username", .string(configuration.username))])
             schedulePing()
         }
 
@@ -237,7 +242,7 @@ extension AMIConnection {
             setPhase(.authenticationFailed, state: .authenticationFailed(message: message))
             logger.error(
                 "ami.login_failed",
-                [("username", configuration.username), ("error", message), ("retry", "no, until the configuration changes")])
+                [("username", .string(configuration.username)), ("error", .string(message)), ("retry", "no, until the configuration changes")])
         }
 
         // MARK: Keepalive
@@ -268,21 +273,21 @@ extension AMIConnection {
             do {
                 bytes = try AMIEncoder.encode(action, actionID: id)
             } catch {
-                logger.warning("ami.action_refused", [("action", action.name), ("error", error.description)])
+                logger.warning("ami.action_refused", [("action", .string(action.name)), ("error", .string(error.description))])
                 completion(.failure(error))
                 return
             }
             let timer = loop.schedule(after: timeout) { [self] in expire(id) }
             pending[id] = Pending(action: action.name, completion: completion, timer: timer, sentAt: .now)
             if logger.isEnabled(.debug) {
-                logger.debug("ami.sent", [("action", action.description), ("action_id", id)])
+                logger.debug("ami.sent", [("action", .string(action.description)), ("action_id", .string(id))])
             }
             write(bytes)
         }
 
         private func expire(_ id: String) {
             guard let entry = pending.removeValue(forKey: id) else { return }
-            logger.warning("ami.action_timeout", [("action", entry.action), ("action_id", id)])
+            logger.warning("ami.action_timeout", [("action", .string(entry.action)), ("action_id", .string(id))])
             entry.completion(.failure(.timeout(action: entry.action, actionID: id)))
         }
 
@@ -291,7 +296,9 @@ extension AMIConnection {
             loop.cancel(entry.timer)
             if logger.isEnabled(.debug) {
                 let latency = ContinuousClock.now - entry.sentAt
-                logger.debug("ami.answered", [("action", entry.action), ("action_id", id), ("latency_ms", String(latency.milliseconds))])
+                logger.debug(
+                    "ami.answered",
+                    [("action", .string(entry.action)), ("action_id", .string(id)), ("latency_ms", .int(Int(latency.milliseconds)))])
             }
             entry.completion(result)
         }
@@ -343,7 +350,7 @@ extension AMIConnection {
                     frame = try decoder.next()
                 } catch {
                     // The decoder has skipped the bad frame: resync and go on.
-                    logger.warning("ami.malformed_frame", [("error", error.description)])
+                    logger.warning("ami.malformed_frame", [("error", .string(error.description))])
                     continue
                 }
                 guard let frame else { return }
@@ -363,14 +370,14 @@ extension AMIConnection {
                 switch message.kind {
                 case .response: handleResponse(message)
                 case .event: handleEvent(message)
-                case .action, .unknown: logger.debug("ami.unexpected_frame", [("frame", message.name ?? "")])
+                case .action, .unknown: logger.debug("ami.unexpected_frame", [("frame", .string(message.name ?? ""))])
                 }
             }
         }
 
         private func handleResponse(_ message: AMIMessage) {
             guard let id = message.actionID, pending[id] != nil else {
-                logger.debug("ami.unmatched_response", [("action_id", message.actionID ?? "")])
+                logger.debug("ami.unmatched_response", [("action_id", .string(message.actionID ?? ""))])
                 return
             }
             if message.has("EventList", "start") {
@@ -411,7 +418,9 @@ extension AMIConnection {
                 restarted = uptime < last.uptime || uptime + 1 < expected
             }
             if let uptime { lastBoot = (uptime, now) }
-            logger.info("ami.fully_booted", [("uptime_s", uptime.map(String.init) ?? "?"), ("restarted", String(restarted))])
+            var fields: [(String, LogValue)] = [("restarted", .bool(restarted))]
+            if let uptime { fields.insert(("uptime_s", .int(uptime)), at: 0) }  // absent, not "?", when Asterisk did not say
+            logger.info("ami.fully_booted", fields)
             emit(.fullyBooted(uptime: uptime, restarted: restarted))
         }
 
@@ -463,11 +472,13 @@ extension AMIConnection {
             // A failed callback (the Logoff of a stop) may have stopped the connection: then it stays stopped.
             guard phase == .waitingToRetry else { return }
             emit(.stateChanged(.lost(reason: reason)))
-            logger.warning("ami.connection_lost", [("host", configuration.host), ("port", String(configuration.port)), ("reason", reason)])
+            logger.warning(
+                "ami.connection_lost",
+                [("host", .string(configuration.host)), ("port", .int(configuration.port)), ("reason", .string(reason))])
             let delay = configuration.backoff.delay(attempt: attempt, unit: Double.random(in: 0...1))
             attempt += 1
             setPhase(.waitingToRetry, state: .retrying(in: delay, attempt: attempt))
-            logger.info("ami.reconnecting", [("retry_in_ms", String(delay.milliseconds)), ("attempt", String(attempt + 1))])
+            logger.info("ami.reconnecting", [("retry_in_ms", .int(Int(delay.milliseconds))), ("attempt", .int(attempt + 1))])
             let current = generation
             timers.append(
                 loop.schedule(after: delay) { [self] in

@@ -105,7 +105,7 @@ extension SimulatorCore {
         }
         guard let user = accepted else {
             // Asterisk answers a bad login after a pause and then hangs up; read nothing meanwhile.
-            logger.notice("amisim.login_failed", [("session", String(session.id)), ("username", username)])
+            logger.notice("amisim.login_failed", [("session", .int(session.id)), ("username", .string(username))])
             session.closing = true
             updateInterest(session)
             let fd = session.fd
@@ -130,7 +130,7 @@ extension SimulatorCore {
              ("AccountID", user.username), ("SessionID", session.sessionID), ("LocalAddress", session.localAddress),
              ("RemoteAddress", session.remoteAddress), ("UsingPassword", "0"),
              ("SessionTV", Self.eventTime(session.connectedAt))])
-        logger.info("amisim.login", [("session", String(session.id)), ("username", username)])
+        logger.info("amisim.login", [("session", .int(session.id)), ("username", .string(username))])
     }
 
     private func challenge(_ session: AMISession, _ action: AMIMessage) {

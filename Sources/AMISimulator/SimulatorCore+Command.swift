@@ -149,7 +149,7 @@ extension SimulatorCore {
         switch verb {
         case "drop":
             afterReply { $0.dropAllConnections() }
-            return ["Dropping \(sessions.count) connections"]
+            return ["Dropping \(sessions.count) connection\(sessions.count == 1 ? "" : "s")"]
         case "stall":
             guard let mode = rest.first, ["on", "off"].contains(mode) else { return Self.simUsage }
             // The reply goes out first; then nothing more is read or written.

@@ -16,7 +16,7 @@ extension SimulatorCore {
     func dropAllConnections() {
         let count = sessions.count
         for session in Array(sessions.values) { close(session, reason: "dropped by control") }
-        logger.notice("amisim.connections_dropped", [("count", String(count))])
+        logger.notice("amisim.connections_dropped", [("count", .int(count))])
     }
 
     /// Stops reading, answering and accepting (the kernel still completes connects); `false` resumes.
@@ -46,7 +46,7 @@ extension SimulatorCore {
             // Anything that arrived while stalled is read now.
             for session in sessions.values where !session.closing { processBuffered(session) }
         }
-        logger.notice("amisim.stalled", [("on", on ? "yes" : "no")])
+        logger.notice("amisim.stalled", [("on", .bool(on))])
     }
 
     /// Like `core restart now` (15, 17): calls are hung up, `Shutdown` goes out, every connection
@@ -55,7 +55,8 @@ extension SimulatorCore {
     func restart(downtime: Duration, keepDynamicMembers: Bool?) {
         guard !restarting else { return }
         restarting = true
-        logger.notice("amisim.restarting", [("downtime_ms", String(downtime.components.seconds * 1000 + downtime.components.attoseconds / 1_000_000_000_000_000))])
+        let downtimeMilliseconds = downtime.components.seconds * 1000 + downtime.components.attoseconds / 1_000_000_000_000_000
+        logger.notice("amisim.restarting", [("downtime_ms", .int(Int(downtimeMilliseconds)))])
         hangupEverything()
         emit("Shutdown", .system, [("Shutdown", "Cleanly"), ("Restart", "True")])
         closeListener()
@@ -70,7 +71,7 @@ extension SimulatorCore {
         do {
             _ = try listen(on: address)
             restarting = false
-            logger.notice("amisim.restarted", [("address", address.description)])
+            logger.notice("amisim.restarted", [("address", .string(address.description))])
         } catch {
             logger.warning("amisim.rebind_failed", [("error", "\(error)")])
             loop.schedule(after: .milliseconds(50)) { [unowned self] in self.comeBack(keepDynamicMembers: keepDynamicMembers) }
@@ -103,7 +104,7 @@ extension SimulatorCore {
         let now = ContinuousClock.now
         let timer = loop.schedule(after: .zero) { [unowned self] in self.floodTick() }
         flood = FloodState(timer: timer, eventsPerSecond: eventsPerSecond, startedAt: now, endsAt: now.advanced(by: duration))
-        logger.notice("amisim.flood_started", [("events_per_second", String(eventsPerSecond))])
+        logger.notice("amisim.flood_started", [("events_per_second", .int(eventsPerSecond))])
     }
 
     private func floodTick() {
@@ -120,7 +121,7 @@ extension SimulatorCore {
         state.emitted += max(0, owed)
         if now >= state.endsAt {
             flood = nil
-            logger.notice("amisim.flood_finished", [("events", String(state.emitted))])
+            logger.notice("amisim.flood_finished", [("events", .int(state.emitted))])
             return
         }
         state.timer = loop.schedule(after: .milliseconds(5)) { [unowned self] in self.floodTick() }

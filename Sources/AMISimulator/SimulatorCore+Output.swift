@@ -79,8 +79,8 @@ extension SimulatorCore {
         if session.pendingOutput > configuration.maximumPendingOutput {
             logger.warning(
                 "amisim.slow_client_dropped",
-                [("session", String(session.id)), ("reason", "pending output over bound"),
-                 ("pending_bytes", String(session.pendingOutput))])
+                [("session", .int(session.id)), ("reason", "pending output over bound"),
+                 ("pending_bytes", .int(session.pendingOutput))])
             close(session, reason: "pending output over bound")
             return
         }
@@ -159,8 +159,8 @@ extension SimulatorCore {
             }
             self.logger.warning(
                 "amisim.slow_client_dropped",
-                [("session", String(session.id)), ("reason", "write timeout"),
-                 ("pending_bytes", String(session.pendingOutput))])
+                [("session", .int(session.id)), ("reason", "write timeout"),
+                 ("pending_bytes", .int(session.pendingOutput))])
             self.close(session, reason: "write timeout")
         }
     }

@@ -54,7 +54,7 @@ extension SimulatorCore {
         setDevice("Queue:\(queue.name)_pause_\(interface)", paused ? "INUSE" : "NOT_INUSE")
         emit("QueueMemberAdded", .agent, member.eventFields)
         refreshAvailability(queue)
-        logger.debug("amisim.member_added", [("queue", queue.name), ("interface", interface)])
+        logger.debug("amisim.member_added", [("queue", .string(queue.name)), ("interface", .string(interface))])
         distribute(queue)
         return .added
     }
@@ -86,7 +86,7 @@ extension SimulatorCore {
         let member = queue.members.remove(at: index)
         emit("QueueMemberRemoved", .agent, member.eventFields)
         refreshAvailability(queue)
-        logger.debug("amisim.member_removed", [("queue", queue.name), ("interface", member.interface)])
+        logger.debug("amisim.member_removed", [("queue", .string(queue.name)), ("interface", .string(member.interface))])
     }
 
     func queuePause(_ session: AMISession, _ action: AMIMessage) {

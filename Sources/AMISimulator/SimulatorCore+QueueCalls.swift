@@ -34,7 +34,7 @@ extension SimulatorCore {
             }
         }
         join(call, queue)
-        logger.debug("amisim.inbound_call", [("queue", queue.name), ("channel", caller.name)])
+        logger.debug("amisim.inbound_call", [("queue", .string(queue.name)), ("channel", .string(caller.name))])
         return call
     }
 

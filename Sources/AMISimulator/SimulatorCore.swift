@@ -90,7 +90,7 @@ final class SimulatorCore: @unchecked Sendable {
         listenFD = fd
         boundAddress = local
         if !stalled { registerListener() }
-        logger.info("amisim.listening", [("address", local.description)])
+        logger.info("amisim.listening", [("address", .string(local.description))])
         return local.port
     }
 
@@ -131,7 +131,7 @@ final class SimulatorCore: @unchecked Sendable {
             let session = AMISession(id: nextSessionNumber, fd: fd, localAddress: local, remoteAddress: remote)
             sessions[fd] = session
             loop.register(fd: fd, interest: .read) { [unowned self] events in self.handle(events, on: fd) }
-            logger.debug("amisim.session_opened", [("session", String(session.id)), ("remote", remote)])
+            logger.debug("amisim.session_opened", [("session", .int(session.id)), ("remote", .string(remote))])
             enqueue(Array("Asterisk Call Manager/\(configuration.bannerVersion)\r\n".utf8), to: session)
         }
     }
@@ -176,7 +176,7 @@ final class SimulatorCore: @unchecked Sendable {
             do {
                 frame = try session.decoder.next()
             } catch {
-                logger.debug("amisim.bad_frame", [("session", String(session.id)), ("error", "\(error)")])
+                logger.debug("amisim.bad_frame", [("session", .int(session.id)), ("error", "\(error)")])
                 continue
             }
             guard case .message(let message)? = frame else { return }
@@ -191,7 +191,7 @@ final class SimulatorCore: @unchecked Sendable {
         Socket.close(session.fd)
         sessions[session.fd] = nil
         dirtySessions.remove(session.fd)
-        logger.debug("amisim.session_closed", [("session", String(session.id)), ("reason", reason)])
+        logger.debug("amisim.session_closed", [("session", .int(session.id)), ("reason", .string(reason))])
     }
 
     func updateInterest(_ session: AMISession) {

@@ -43,7 +43,7 @@ extension AgentStateMachine {
         else { return .success(nil) }
         switch rules.overLimit {
         case .deny: return .failure(.limitReached(status, limit: max))
-        case .warn: return .success("status \(status) is over its limit: \(count(in: status) + 1) agents, limit \(max)")
+        case .warn: return .success("status \(status) is over its limit: \((count(in: status) + 1).counted("agent")), limit \(max)")
         }
     }
 

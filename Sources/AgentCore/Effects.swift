@@ -85,7 +85,7 @@ public enum CommandError: Error, Sendable, Equatable, CustomStringConvertible {
         case .alreadyLoggedIn(let a, let e): "\(a) is already logged in at \(e)"
         case .notLoggedIn(let a): "\(a) is not logged in"
         case .statusNotSettable(let s, let reason): "status \(s) cannot be set: \(reason)"
-        case .limitReached(let s, let limit): "status \(s) is full: at most \(limit) agents at once"
+        case .limitReached(let s, let limit): "status \(s) is full: at most \(limit.counted("agent")) at once"
         case .noMobile(let a): "\(a) has no mobile number for a virtual extension"
         }
     }

@@ -1,3 +1,5 @@
+import AgentCore
+
 /// Reads the `[api] admin_tokens` file: one `NAME TOKEN` per line, `#` comments and blank lines
 /// ignored. Errors name the file and line and never repeat a token, nor a line that may hold one.
 enum AdminTokenFile {
@@ -53,7 +55,7 @@ enum AdminTokenFile {
 
     /// A token travels as `Authorization: Bearer TOKEN`: the characters RFC 6750 allows there.
     private static func tokenProblem(_ token: ArraySlice<UInt8>) -> String? {
-        if token.count < minimumTokenLength { return "is \(token.count) characters long; it must have at least \(minimumTokenLength)" }
+        if token.count < minimumTokenLength { return "is \(token.count.counted("character")) long; it must have at least \(minimumTokenLength)" }
         if token.count > maximumTokenLength { return "is over \(maximumTokenLength) characters long" }
         let body = token.reversed().drop { $0 == UInt8(ascii: "=") }
         guard !body.isEmpty, body.allSatisfy({ isAlphanumeric($0) || "-._~+/".utf8.contains($0) }) else {

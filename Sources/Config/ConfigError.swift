@@ -1,3 +1,5 @@
+import SystemSupport
+
 /// Where a line of configuration came from: the file as the reader named it, and a 1-based line.
 public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     public var file: String
@@ -16,6 +18,8 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
 /// line, the section and the key, what is wrong, and a suggestion when a name looks misspelled.
 ///
 /// Reads like `ccagentd.conf:42: [break] timeout_goto: unknown status "brake"; did you mean "break"?`.
+/// `description` and `message` go to terminals: control characters in what came from the file
+/// (names, values, paths) are written as escapes (`\r`, `\x1b`), never raw.
 public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What kind of name a reference points at.
     public enum ReferenceKind: String, Sendable, Equatable {
@@ -89,11 +93,13 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         if let location { prefix += "\(location): " }
         if let section { prefix += "[\(section)] " }
         if let key { prefix += "\(key): " }
-        return prefix + message
+        return prefix.escapingControlCharacters + message
     }
 
     /// The message without location, section and key.
-    public var message: String {
+    public var message: String { rawMessage.escapingControlCharacters }
+
+    private var rawMessage: String {
         switch kind {
         case .unreadable(let path, let reason): return "cannot read \(quoted(path)): \(reason)"
         case .syntax(let text): return "cannot read \(quoted(text)); expected [section], key = value, a ; comment or #include"

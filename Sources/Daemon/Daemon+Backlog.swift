@@ -11,6 +11,6 @@ extension Daemon {
     func releaseDrainedBacklog() {
         guard let depth = handOff.drainedBacklog(atLeast: Self.notableBacklog) else { return }
         Heap.releaseFreeMemory()
-        logger.notice("ami.backlog_drained", [("count", String(depth))])
+        logger.notice("ami.backlog_drained", [("count", .int(depth))])
     }
 }

@@ -24,12 +24,12 @@ extension Daemon {
             counters.commandsRefused += 1
             logger.notice(
                 "command.refused",
-                [("agent", command.agent.rawValue), ("command", command.auditAction), ("actor", actor.description),
-                 ("error", error.description)])
+                [("agent", .string(command.agent.rawValue)), ("command", .string(command.auditAction)),
+                 ("actor", .string(actor.description)), ("error", .string(error.description))])
             return CommandReply(result: .failure(.refused(error)))
         case .success(let state)?:
             for warning in outcome.warnings {
-                logger.warning("command.warning", [("agent", command.agent.rawValue), ("message", warning)])
+                logger.warning("command.warning", [("agent", .string(command.agent.rawValue)), ("message", .string(warning))])
             }
             let members = state.flatMap { machine.members[$0.interface] } ?? []
             return CommandReply(result: .success(state), warnings: outcome.warnings, members: members)

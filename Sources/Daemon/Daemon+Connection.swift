@@ -11,8 +11,8 @@ extension Daemon {
         self.onReady = onReady
         logger.notice(
             "daemon.started",
-            [("database", settings.general.database), ("ami", "\(settings.ami.host):\(settings.ami.port)"),
-             ("agents", String(machine.agents.count))])
+            [("database", .string(settings.general.database)), ("ami", "\(settings.ami.host):\(settings.ami.port)"),
+             ("agents", .int(machine.agents.count))])
         do {
             let handOff = handOff
             let connection = try AMIConnection(configuration: connectionConfiguration(settings.ami), logger: logger) {
@@ -24,7 +24,7 @@ extension Daemon {
             self.connection = connection
             connection.start()
         } catch {
-            logger.error("ami.unavailable", [("error", error.description)])
+            logger.error("ami.unavailable", [("error", .string(error.description))])
             announceReady("cannot start the AMI connection: \(error)")
         }
         scheduleTick()
@@ -40,7 +40,7 @@ extension Daemon {
     func announceReady(_ status: String) {
         guard !readyAnnounced else { return }
         readyAnnounced = true
-        logger.notice("daemon.ready", [("status", status)])
+        logger.notice("daemon.ready", [("status", .string(status))])
         onReady?(status)
     }
 
@@ -112,7 +112,7 @@ extension Daemon {
         } catch {
             counters.storeFailures += 1
             storeWritable = false
-            logger.error("store.write_failed", [("error", error.description)])
+            logger.error("store.write_failed", [("error", .string(error.description))])
         }
     }
 
@@ -122,7 +122,7 @@ extension Daemon {
         let code: FeatureCode
         switch parsed {
         case .failure(let invalid):
-            logger.warning("phone.invalid", [("error", invalid.reason), ("extension", extensionHeader)])
+            logger.warning("phone.invalid", [("error", .string(invalid.reason)), ("extension", .string(extensionHeader))])
             return
         case .success(let value):
             code = value
@@ -149,9 +149,12 @@ extension Daemon {
             command = .login(owner, extension: extensionID)
         }
         let reply = perform(command, by: .phone(extensionID), source: "phone \(extensionID)")
-        var fields = [("extension", extensionID.rawValue), ("command", command.auditAction), ("agent", command.agent.rawValue)]
+        var fields: [(String, LogValue)] = [
+            ("extension", .string(extensionID.rawValue)), ("command", .string(command.auditAction)),
+            ("agent", .string(command.agent.rawValue)),
+        ]
         if case .failure(let error) = reply.result {
-            fields.append(("error", error.description))
+            fields.append(("error", .string(error.description)))
             logger.warning("phone.refused", fields)
         } else {
             logger.info("phone.command", fields)
@@ -159,7 +162,7 @@ extension Daemon {
     }
 
     private func refuse(_ code: FeatureCode, _ reason: String) {
-        logger.warning("phone.refused", [("extension", code.extensionID.rawValue), ("error", reason)])
+        logger.warning("phone.refused", [("extension", .string(code.extensionID.rawValue)), ("error", .string(reason))])
         let entry = AuditEntry(
             at: options.clock(), actor: .phone(code.extensionID), source: "phone \(code.extensionID)", action: code.request.auditAction,
             outcome: "refused", detail: reason)

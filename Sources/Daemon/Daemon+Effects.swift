@@ -28,7 +28,7 @@ extension Daemon {
             // The change stands (Asterisk has it, the agent sees it); ops must know it is not on disk.
             counters.storeFailures += 1
             storeWritable = false
-            logger.error("store.write_failed", [("error", error.description)])
+            logger.error("store.write_failed", [("error", .string(error.description))])
         }
         for effect in effects { report(effect) }
     }
@@ -36,12 +36,12 @@ extension Daemon {
     private func report(_ effect: Effect) {
         switch effect {
         case .transition(let t):
-            var fields = [
-                ("agent", t.agent.rawValue), ("from", t.from.rawValue), ("to", t.to.rawValue), ("cause", t.cause.rawValue),
-                ("actor", t.actor.description),
+            var fields: [(String, LogValue)] = [
+                ("agent", .string(t.agent.rawValue)), ("from", .string(t.from.rawValue)), ("to", .string(t.to.rawValue)),
+                ("cause", .string(t.cause.rawValue)), ("actor", .string(t.actor.description)),
             ]
-            if let state = machine.state(of: t.agent) { fields.append(("extension", state.extensionID.rawValue)) }
-            if let note = t.note { fields.append(("note", note)) }
+            if let state = machine.state(of: t.agent) { fields.append(("extension", .string(state.extensionID.rawValue))) }
+            if let note = t.note { fields.append(("note", .string(note))) }
             let event =
                 t.from == .unassigned ? "agent.logged_in" : t.to == .unassigned ? "agent.logged_out" : "agent.status_changed"
             logger.info(event, fields)
@@ -50,14 +50,15 @@ extension Daemon {
             liveCalls.insert(uniqueID)
             logger.info(
                 "call.started",
-                [("agent", agent.rawValue), ("unique_id", uniqueID), ("channel", channel), ("direction", direction.rawValue)])
+                [("agent", .string(agent.rawValue)), ("unique_id", .string(uniqueID)), ("channel", .string(channel)),
+                 ("direction", .string(direction.rawValue))])
             notify(.callStarted(agent: agent, uniqueID: uniqueID, channel: channel, direction: direction, at: at))
         case .callEnded(let agent, let uniqueID, let at):
             liveCalls.remove(uniqueID)
-            logger.info("call.ended", [("agent", agent.rawValue), ("unique_id", uniqueID)])
+            logger.info("call.ended", [("agent", .string(agent.rawValue)), ("unique_id", .string(uniqueID))])
             notify(.callEnded(agent: agent, uniqueID: uniqueID, at: at))
         case .warning(let event, let agent, let message):
-            logger.warning(event, (agent.map { [("agent", $0.rawValue)] } ?? []) + [("message", message)])
+            logger.warning(event, (agent.map { [("agent", .string($0.rawValue))] } ?? []) + [("message", .string(message))])
         case .queueAdd, .queueRemove, .queuePenalty, .dbPut, .dbDel, .saveAgent:
             break
         }
@@ -81,22 +82,22 @@ extension Daemon {
     private func finished(_ effectAction: EffectAction, result: Result<AMIResponse, AMIError>, entered: ContinuousClock.Instant) {
         inFlight -= 1
         let name = effectAction.action.name
-        var fields = [("action", name)]
-        if let queue = effectAction.queue { fields.append(("queue", queue)) }
-        if let interface = effectAction.interface { fields.append(("interface", interface)) }
+        var fields: [(String, LogValue)] = [("action", .string(name))]
+        if let queue = effectAction.queue { fields.append(("queue", .string(queue))) }
+        if let interface = effectAction.interface { fields.append(("interface", .string(interface))) }
         switch result {
         case .success(let response):
             let elapsed = entered.duration(to: .now)
             counters.effectLatency.record(milliseconds: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
-            fields.append(("action_id", response.message.actionID ?? ""))
+            fields.append(("action_id", .string(response.message.actionID ?? "")))
             switch EffectAction.verdict(on: response, to: effectAction.action) {
             case .done:
                 break
             case .refusedForGood(let message):
-                logger.warning("ami.action_refused", fields + [("error", message)])
+                logger.warning("ami.action_refused", fields + [("error", .string(message))])
             case .failed(let message):
                 counters.actionsFailed[name, default: 0] += 1
-                logger.error("ami.action_failed", fields + [("error", message)])
+                logger.error("ami.action_failed", fields + [("error", .string(message))])
                 scheduleRetryReconcile()
             }
         case .failure(let error):
@@ -104,13 +105,13 @@ extension Daemon {
             switch error {
             case .notConnected, .connectionLost, .shutDown:
                 // Its effect is unknown: the reconcile after the next login decides.
-                logger.warning("ami.action_failed", fields + [("error", error.description), ("retry", "reconcile on reconnect")])
+                logger.warning("ami.action_failed", fields + [("error", .string(error.description)), ("retry", "reconcile on reconnect")])
             case .timeout:
-                logger.error("ami.action_failed", fields + [("error", error.description)])
+                logger.error("ami.action_failed", fields + [("error", .string(error.description))])
                 scheduleRetryReconcile()
             default:
                 // Refused before sending (a value Asterisk would mangle): asking again changes nothing.
-                logger.error("ami.action_failed", fields + [("error", error.description)])
+                logger.error("ami.action_failed", fields + [("error", .string(error.description))])
             }
         }
     }

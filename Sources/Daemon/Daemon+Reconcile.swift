@@ -24,7 +24,7 @@ extension Daemon {
         }
         reconcile.running = true
         let began = ContinuousClock.now
-        logger.info("reconcile.started", [("reason", reason)])
+        logger.info("reconcile.started", [("reason", .string(reason))])
         connection.send(AMIAction("QueueStatus"), timeout: .seconds(60)) { [weak self] queues in
             guard case .success(let queueStatus) = queues else {
                 self?.loop.execute { [weak self] in self?.reconcileFailed(queues) }
@@ -52,9 +52,9 @@ extension Daemon {
         if actions == 0 { reconcile.retryDelay = nil }
         logger.info(
             "reconcile.finished",
-            [("members", String(snapshot.members.count)), ("channels", String(snapshot.channels.count)),
-             ("actions", String(actions)), ("changes", String(outcome.effects.transitions)),
-             ("latency_ms", String(began.duration(to: .now).milliseconds))])
+            [("members", .int(snapshot.members.count)), ("channels", .int(snapshot.channels.count)),
+             ("actions", .int(actions)), ("changes", .int(outcome.effects.transitions)),
+             ("latency_ms", .int(Int(began.duration(to: .now).milliseconds)))])
         notify(.reconciled(actions: actions))
         announceReady("connected to Asterisk at \(settings.ami.host):\(settings.ami.port)")
         if reconcile.again {
@@ -70,7 +70,7 @@ extension Daemon {
         case .success(let response): error = response.text ?? "refused"
         case .failure(let failure): error = failure.description
         }
-        logger.error("reconcile.failed", [("error", error)])
+        logger.error("reconcile.failed", [("error", .string(error))])
         if reconcile.again {
             // A new login asked for one while this one was dying with the old connection.
             reconcile.again = false
@@ -85,7 +85,7 @@ extension Daemon {
         guard reconcile.retryTimer == nil else { return }
         let delay = reconcile.retryDelay ?? options.reconcileRetry
         reconcile.retryDelay = min(delay * 2, options.maximumReconcileRetry)
-        logger.info("reconcile.scheduled", [("in_ms", String(delay.milliseconds))])
+        logger.info("reconcile.scheduled", [("in_ms", .int(Int(delay.milliseconds)))])
         reconcile.retryTimer = loop.schedule(after: delay) { [weak self] in
             self?.reconcile.retryTimer = nil
             self?.startReconcile(reason: "an action failed")

@@ -28,9 +28,9 @@ extension Daemon {
             case .failure(let list):
                 let errors = list.errors.map(\.description)
                 loop.execute { [self] in
-                    for error in errors { logger.error("config.error", [("error", error)]) }
-                    logger.error("config.reload_failed", [("file", path), ("errors", String(errors.count))])
-                    audit(reload: path, outcome: "refused", detail: "\(errors.count) errors; the old configuration stays")
+                    for error in errors { logger.error("config.error", [("error", .string(error))]) }
+                    logger.error("config.reload_failed", [("file", .string(path)), ("errors", .int(errors.count))])
+                    audit(reload: path, outcome: "refused", detail: "\(errors.count.counted("error")); the old configuration stays")
                     completion(.refused(errors: errors))
                 }
             }
@@ -64,12 +64,12 @@ extension Daemon {
             connection.update(configuration: connectionConfiguration(new.ami))
         }
         audit(reload: new.files.first ?? "", outcome: "ok", detail: notes.isEmpty ? nil : notes.joined(separator: "; "))
-        for note in notes { logger.warning("config.restart_needed", [("message", note)]) }
+        for note in notes { logger.warning("config.restart_needed", [("message", .string(note))]) }
         logger.notice(
             "config.reloaded",
-            [("file", new.files.first ?? ""), ("agents", String(machine.agents.count)),
-             ("changes", String(outcome.effects.transitions)),
-             ("actions", String(outcome.effects.count(where: { EffectAction($0) != nil })))])
+            [("file", .string(new.files.first ?? "")), ("agents", .int(machine.agents.count)),
+             ("changes", .int(outcome.effects.transitions)),
+             ("actions", .int(outcome.effects.count(where: { EffectAction($0) != nil })))])
         notify(.configurationReloaded)
         return .applied(notes: notes)
     }

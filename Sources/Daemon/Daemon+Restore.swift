@@ -33,8 +33,8 @@ extension Daemon {
         let expired = run { $0.tick(at: now) }
         logger.notice(
             "daemon.restored",
-            [("agents", String(machine.agents.count)), ("timeouts", String(expired.effects.transitions)),
-             ("dropped", String(effects.transitions))])
+            [("agents", .int(machine.agents.count)), ("timeouts", .int(expired.effects.transitions)),
+             ("dropped", .int(effects.transitions))])
     }
 }
 

@@ -13,7 +13,7 @@ extension Daemon {
                 tickTimer.map(loop.cancel)
                 bootTimer.map(loop.cancel)
                 reconcile.retryTimer.map(loop.cancel)
-                logger.notice("daemon.stopping", [("in_flight", String(inFlight))])
+                logger.notice("daemon.stopping", [("in_flight", .int(inFlight))])
                 drain(until: ContinuousClock.now.advanced(by: options.stopGrace)) { done.resume() }
             }
         }
@@ -21,7 +21,7 @@ extension Daemon {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             loop.execute { [self] in
                 // events_read: with Asterisk's count, proves no event was lost on the way in.
-                logger.notice("daemon.stopped", [("in_flight", String(inFlight)), ("events_read", String(handOff.eventsRead))])
+                logger.notice("daemon.stopped", [("in_flight", .int(inFlight)), ("events_read", .int(handOff.eventsRead))])
                 done.resume()
             }
         }

@@ -6,9 +6,10 @@
 ///
 ///     {"ts":"2026-11-21T10:15:30.123Z","level":"info","event":"agent.status_changed","agent":"dana@example.com"}
 ///
-/// - Every value is a JSON string, except a field whose key ends in `_ms` or is `count` or `attempt` and
-///   whose value parses as an integer: that one is a JSON number (`"latency_ms":12`), written from the
-///   parsed value so `+5` or `007` still make valid JSON. Anything else (`12.5`, `soon`) stays a string.
+/// - A value is written as its `LogValue` type says: `.int` and `.double` as JSON numbers
+///   (`"latency_ms":12`, `"ratio":0.25`), `.bool` as `true`/`false`, `.string` always as a JSON string,
+///   even when it looks like a number (`"action_id":"17"`). A `.double` that is NaN or infinite, which
+///   JSON has no number for, is written as the string `"nan"`, `"inf"` or `"-inf"`.
 /// - A field named `ts`, `level` or `event` is written as `field_ts`, `field_level`, `field_event` so
 ///   it cannot shadow the record's own keys.
 /// - Strings are escaped per RFC 8259: `\"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f`, other control
@@ -20,9 +21,10 @@
 ///     2026-11-21T10:15:30.123Z info  agent.status_changed agent=dana@example.com from=connected to=break
 ///
 /// - The level is padded to five columns so events line up for the common levels.
-/// - A value is written bare unless it is empty or contains a space, `=`, `"`, `\`, a control character,
-///   DEL or U+2028/U+2029; then it is quoted and escaped exactly like a JSON string (`cause="a \"b\"\n"`),
-///   so a record is always one line and a quoted value reads back with any JSON string parser.
+/// - Numbers and booleans are written bare (`agents=0`, `restarted=false`). A string is written bare
+///   unless it is empty or contains a space, `=`, `"`, `\`, a control character, DEL or U+2028/U+2029;
+///   then it is quoted and escaped exactly like a JSON string (`cause="a \"b\"\n"`), so a record is
+///   always one line and a quoted value reads back with any JSON string parser.
 /// - Keys and the event name are code constants; in them a space, `=`, `"` or control character
 ///   becomes `_` rather than breaking the line.
 ///
@@ -64,11 +66,6 @@ public struct LogLineFormatter: Sendable {
         }
     }
 
-    /// Whether a field with this key is written as a JSON number when its value is an integer.
-    public static func isNumeric(key: String) -> Bool {
-        key == "count" || key == "attempt" || key.hasSuffix("_ms")
-    }
-
     // MARK: - JSON
 
     private static func appendJSON(_ record: LogRecord, seconds: Int, milliseconds: Int, to out: inout [UInt8]) {
@@ -87,10 +84,14 @@ public struct LogLineFormatter: Sendable {
             out.append(.colon)
             if isRedacted(key: key) {
                 appendJSONString(redacted, to: &out)
-            } else if isNumeric(key: key), let number = Int(value) {
-                out.append(contentsOf: String(number).utf8)
-            } else {
-                appendJSONString(value, to: &out)
+                continue
+            }
+            switch value {
+            case .string(let text): appendJSONString(text, to: &out)
+            case .int(let number): appendInteger(number, to: &out)
+            case .double(let number) where number.isFinite: out.append(contentsOf: number.description.utf8)
+            case .double(let number): appendJSONString(number.description, to: &out)
+            case .bool(let flag): appendBool(flag, to: &out)
             }
         }
         out.append(.closeBrace)
@@ -144,6 +145,23 @@ public struct LogLineFormatter: Sendable {
 
     private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x41 + nibble - 10 }
 
+    /// `value` in decimal, written digit by digit rather than through a `String`.
+    private static func appendInteger(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 { out.append(.hyphen) }
+        var magnitude = value.magnitude  // Int.min included
+        var divisor: UInt = 1
+        while divisor <= magnitude / 10 { divisor *= 10 }
+        repeat {
+            out.append(0x30 + UInt8(magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
+        } while divisor > 0
+    }
+
+    private static func appendBool(_ value: Bool, to out: inout [UInt8]) {
+        (value ? "true" as StaticString : "false").withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
     // MARK: - Text
 
     private static func appendText(_ record: LogRecord, seconds: Int, milliseconds: Int, to out: inout [UInt8]) {
@@ -158,7 +176,16 @@ public struct LogLineFormatter: Sendable {
             out.append(.space)
             appendBare(key, to: &out)
             out.append(.equals)
-            appendTextValue(isRedacted(key: key) ? redacted : value, to: &out)
+            if isRedacted(key: key) {
+                appendTextValue(redacted, to: &out)
+                continue
+            }
+            switch value {
+            case .string(let text): appendTextValue(text, to: &out)
+            case .int(let number): appendInteger(number, to: &out)
+            case .double(let number): out.append(contentsOf: number.description.utf8)  // digits, `.`, `e`, `+`, `-`, nan, inf
+            case .bool(let flag): appendBool(flag, to: &out)
+            }
         }
     }
 

@@ -24,20 +24,24 @@ public enum LogLevel: Int, Sendable, Comparable, CaseIterable, CustomStringConve
     }
 }
 
-/// One structured log record: a stable dotted event name and keyed fields. Messages are constant;
-/// the data goes in the fields.
+/// One structured log record: a stable dotted event name and keyed, typed fields. Messages are
+/// constant; the data goes in the fields.
 public struct LogRecord: Sendable, Equatable {
     public var level: LogLevel
     public var event: String
-    public var fields: [(String, String)]
+    public var fields: [(String, LogValue)]
 
-    public init(level: LogLevel, event: String, fields: [(String, String)]) {
+    public init(level: LogLevel, event: String, fields: [(String, LogValue)]) {
         self.level = level
         self.event = event
         self.fields = fields
     }
 
-    public subscript(key: String) -> String? { fields.first(where: { $0.0 == key })?.1 }
+    /// The first field with this key, as text (`"0"` for `.int(0)`); `value(of:)` keeps the type.
+    public subscript(key: String) -> String? { value(of: key)?.description }
+
+    /// The first field with this key.
+    public func value(of key: String) -> LogValue? { fields.first(where: { $0.0 == key })?.1 }
 
     public static func == (a: LogRecord, b: LogRecord) -> Bool {
         a.level == b.level && a.event == b.event && a.fields.elementsEqual(b.fields, by: { $0 == $1 })
@@ -54,9 +58,9 @@ public protocol LogSink: Sendable {
 public struct Logger: Sendable {
     public var level: LogLevel
     public var sink: any LogSink
-    public var metadata: [(String, String)]
+    public var metadata: [(String, LogValue)]
 
-    public init(level: LogLevel = .info, sink: any LogSink, metadata: [(String, String)] = []) {
+    public init(level: LogLevel = .info, sink: any LogSink, metadata: [(String, LogValue)] = []) {
         self.level = level
         self.sink = sink
         self.metadata = metadata
@@ -68,16 +72,16 @@ public struct Logger: Sendable {
     @inlinable
     public func isEnabled(_ level: LogLevel) -> Bool { level >= self.level }
 
-    public func log(_ level: LogLevel, _ event: String, _ fields: @autoclosure () -> [(String, String)] = []) {
+    public func log(_ level: LogLevel, _ event: String, _ fields: @autoclosure () -> [(String, LogValue)] = []) {
         guard isEnabled(level) else { return }
         sink.write(LogRecord(level: level, event: event, fields: metadata + fields()))
     }
 
-    public func debug(_ event: String, _ fields: @autoclosure () -> [(String, String)] = []) { log(.debug, event, fields()) }
-    public func info(_ event: String, _ fields: @autoclosure () -> [(String, String)] = []) { log(.info, event, fields()) }
-    public func notice(_ event: String, _ fields: @autoclosure () -> [(String, String)] = []) { log(.notice, event, fields()) }
-    public func warning(_ event: String, _ fields: @autoclosure () -> [(String, String)] = []) { log(.warning, event, fields()) }
-    public func error(_ event: String, _ fields: @autoclosure () -> [(String, String)] = []) { log(.error, event, fields()) }
+    public func debug(_ event: String, _ fields: @autoclosure () -> [(String, LogValue)] = []) { log(.debug, event, fields()) }
+    public func info(_ event: String, _ fields: @autoclosure () -> [(String, LogValue)] = []) { log(.info, event, fields()) }
+    public func notice(_ event: String, _ fields: @autoclosure () -> [(String, LogValue)] = []) { log(.notice, event, fields()) }
+    public func warning(_ event: String, _ fields: @autoclosure () -> [(String, LogValue)] = []) { log(.warning, event, fields()) }
+    public func error(_ event: String, _ fields: @autoclosure () -> [(String, LogValue)] = []) { log(.error, event, fields()) }
 }
 
 public struct NullLogSink: LogSink {

@@ -49,7 +49,7 @@ enum AmisimCommand {
         }
 
         Signals.handle([SIGINT, SIGTERM]) { signalNumber in
-            logger.notice("amisim.stopping", [("signal", String(signalNumber))])
+            logger.notice("amisim.stopping", [("signal", .int(Int(signalNumber)))])
             simulator.stop()
             exit(0)
         }

@@ -6,7 +6,8 @@ struct StandardErrorLogSink: LogSink {
     func write(_ record: LogRecord) {
         var line = "\(record.level) \(record.event)"
         for (key, value) in record.fields {
-            line += value.contains(" ") ? " \(key)=\(value.debugDescription)" : " \(key)=\(value)"
+            let text = value.description
+            line += text.contains(" ") ? " \(key)=\(text.debugDescription)" : " \(key)=\(text)"
         }
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }

@@ -17,7 +17,7 @@ func runDaemon(configPath path: String) -> Int32 {
         // The errors are on stderr; the log (the journal's JSON, the file's format unknown) says why too.
         Logger(sink: LineLogSink(format: .json)).log(
             .critical, "daemon.start_failed",
-            [("config", path), ("error", "the configuration has errors; ccagentd check-config \(path) lists them")])
+            [("config", .string(path)), ("error", "the configuration has errors; ccagentd check-config \(path) lists them")])
         return ExitCode.failure
     }
     let sink = LineLogSink(format: configuration.general.logFormat == .text ? .text : .json)
@@ -28,7 +28,7 @@ func runDaemon(configPath path: String) -> Int32 {
         listeners = try StartupCheck(configuration: configuration).run()
     } catch {
         for problem in error.problems {
-            logger.log(.critical, "daemon.start_failed", [("error", problem.description)])
+            logger.log(.critical, "daemon.start_failed", [("error", .string(problem.description))])
             write("ccagentd: \(problem)\n", to: .standardError)
         }
         return ExitCode.failure
@@ -38,7 +38,7 @@ func runDaemon(configPath path: String) -> Int32 {
         daemon = try Daemon(configuration: configuration, options: DaemonOptions(configPath: path), logger: logger)
     } catch {
         listeners.close()
-        logger.log(.critical, "daemon.start_failed", [("error", error.description)])
+        logger.log(.critical, "daemon.start_failed", [("error", .string(error.description))])
         write("ccagentd: \(error)\n", to: .standardError)
         return ExitCode.failure
     }
@@ -97,7 +97,7 @@ private func startAPI(
         return nil
     }
     api.adopt(listeners)
-    logger.notice("api.listening", [("address", listeners.address.description)])
-    if let socket = listeners.socket { logger.notice("api.listening", [("socket", socket.path)]) }
+    logger.notice("api.listening", [("address", .string(listeners.address.description))])
+    if let socket = listeners.socket { logger.notice("api.listening", [("socket", .string(socket.path))]) }
     return api
 }

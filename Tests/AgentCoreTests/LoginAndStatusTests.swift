@@ -133,7 +133,7 @@ import Testing
         _ = core.handle(.setStatus(TestCenter.dana, "lunch"), by: .user(TestCenter.dana), at: TestCenter.at(4))
         let over = core.handle(.setStatus(TestCenter.fay, "lunch"), by: .user(TestCenter.fay), at: TestCenter.at(5))
         #expect(over.error == nil)
-        #expect(over.warnings.count == 1)
+        #expect(over.warnings == ["status lunch is over its limit: 2 agents, limit 1"])
         #expect(over.transitions.first?.note == over.warnings.first)
     }
 }

@@ -113,6 +113,28 @@ import Testing
         ])
     }
 
+    @Test func daemonTextIsEscapedInTablesWarningsAndErrorDetails() {
+        daemon.update {
+            $0.agents["eve"] = FakeDaemon.agent("eve@example.com", name: "E\u{1B}[31mve", status: "connected", since: nil, extension: nil)
+            $0.reloadErrors = [
+                "/etc/ccagentd/cc\u{1B}[2J.conf:9: raw\r line",
+                ["file": "/etc/x\u{7}.conf", "line": 12, "section": "s\u{1B}[1A", "key": "k\t", "message": "bad\u{0} value"],
+            ]
+        }
+        #expect(ctl.run(["agents"]) == 0)
+        #expect(ctl.output.lines.contains { $0.hasPrefix(#"eve@example.com   E\x1b[31mve  connected"#) })
+        let failed = TestCtl(environment: ctl.environment)
+        #expect(failed.run(["reload"]) == 1)
+        #expect(failed.error.lines == [
+            "Error: the configuration has 2 errors; the old one stays",
+            #"/etc/ccagentd/cc\x1b[2J.conf:9: raw\r line"#,
+            #"/etc/x\x07.conf:12: [s\x1b[1A] k\t: bad\x00 value"#,
+        ])
+        for text in [ctl.output.contents, failed.error.contents] {
+            #expect(!hasControlCharacters(text.replacingOccurrences(of: "\n", with: "")))
+        }
+    }
+
     @Test func theSocketNeedsNoToken() throws {
         let directory = try TemporaryDirectory()
         let local = try FakeDaemon(socketPath: directory.path + "/ccagentd.sock")

@@ -136,6 +136,35 @@ import Testing
         #expect(formatter.json(ServerSentEvent(event: "reset", data: "")) == #"{"event":"reset","data":""}"# + "\n")
     }
 
+    /// Names, labels and notes come from the daemon's configuration and its users: on a terminal
+    /// their control characters show as escapes and cannot clear the screen or forge a line.
+    @Test func textFromTheDaemonCannotDriveTheTerminal() throws {
+        let eve = try AgentView(FakeDaemon.agent(
+            "eve\u{1B}[2J@example.com", name: "Eve\r\nforged: line", status: "break\u{9B}1m", since: nil, extension: "1\u{7}01",
+            queues: [("sa\u{1B}]0;x\u{7}les", 0)], warnings: ["over\u{0}limit"]))
+        let formatter = AgentFormatter(time: time)
+        #expect(formatter.line(eve) == #"eve\x1b[2J@example.com: break\u{9b}1m at 1\x0701 (queues: sa\x1b]0;x\x07les)"# + "\n")
+        #expect(formatter.block(eve).contains(#"name:       Eve\r\nforged: line"# + "\n"))
+        #expect(formatter.block(eve).contains(#"extension:  1\x0701 on PJSIP/1\x0701"# + "\n"))
+        #expect(eve.warnings == [#"over\x00limit"#])
+        let offers = try [["id": "1\u{1B}01", "kind": "personal", "label": "desk\u{1B}[8m", "taken_by": "x\u{85}y"]].map { try OfferView($0) }
+        let report = try ReportView([
+            "day": "2026-05-01", "time_zone": "UTC\u{1B}", "agents": [
+                ["login": "eve\u{7F}", "name": "E\u{1B}ve", "statuses": [["status": "b\u{1B}", "label": "B\u{1B}reak", "seconds": 60]]],
+            ],
+        ])
+        let shown = [formatter.table([eve]), formatter.block(eve), formatter.offers(offers), ReportFormatter().table(report)]
+        for text in shown { #expect(!hasControlCharacters(text.replacingOccurrences(of: "\n", with: "")), "\(text.debugDescription)") }
+        #expect(formatter.offers(offers).contains(#"1\x1b01    personal  desk\x1b[8m  x\u{85}y"#))
+        #expect(ReportFormatter().table(report).hasPrefix(#"day 2026-05-01 (UTC\x1b)"#))
+
+        let events = EventFormatter(time: time, clock: { TestCtl.now })
+        let status = events.human(ServerSentEvent(id: "1", event: "status", data: #"{"agent":"eve\u001b[2J","from":"connected","to":"break","at":"2026-05-01T14:02:11Z","note":"back\r\nsoon\u001b[0m"}"#))
+        #expect(status == #"14:02:11 eve\x1b[2J: connected -> break: back\r\nsoon\x1b[0m"# + "\n")
+        let unknown = events.human(ServerSentEvent(id: "2", event: "fu\u{1B}ture", data: "\u{1B}[2J"))
+        #expect(unknown == #"14:30:00 fu\x1bture \x1b[2J"# + "\n")
+    }
+
     @Test func endpointsParse() throws {
         #expect(try Endpoint.parse(url: "http://127.0.0.1:8088").get() == .http(host: "127.0.0.1", port: 8088, basePath: ""))
         #expect(try Endpoint.parse(url: "HTTP://[::1]:9000/ccagentd/").get() == .http(host: "::1", port: 9000, basePath: "/ccagentd"))
@@ -150,4 +179,9 @@ import Testing
         #expect(DaemonRequests.segment("dana@example.com") == "dana@example.com")
         #expect(DaemonRequests.segment("a/b c?é") == "a%2Fb%20c%3F%C3%A9")
     }
+}
+
+/// Whether `text` holds a C0 control, DEL or a C1 control: what a terminal may act on.
+func hasControlCharacters(_ text: String) -> Bool {
+    text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
 }

@@ -91,6 +91,12 @@ import Testing
         #expect(api.adminTokens == [AdminTokenEntry(name: "deploy", token: Self.deployToken), AdminTokenEntry(name: "backup", token: Self.backupToken)])
     }
 
+    @Test func aOneCharacterTokenIsOneCharacterLong() {
+        #expect(errors(api: "admin_tokens = t\n", files: ["etc/t": "tiny x\n"]) == [
+            "etc/t:1: the token of \"tiny\" is 1 character long; it must have at least 32; make one with `openssl rand -hex 32`"
+        ])
+    }
+
     @Test func badLinesAreErrorsWithTheTokenFileAndLineAndNeverTheToken() {
         let secret = "s3cret" + String(repeating: "Z", count: 40)
         let file = [

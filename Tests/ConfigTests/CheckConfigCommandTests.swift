@@ -61,6 +61,25 @@ struct CheckConfigCommandTests {
             """)
     }
 
+    /// What goes to the terminal names the file, line, section and key, and carries none of the
+    /// file's control characters: no ESC sequence runs, no `\r` overwrites the line.
+    @Test(arguments: [["check-config"], ["--config"]])
+    func configErrorsReachTheTerminalWithoutControlCharacters(command: [String]) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccagentd-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("ccagentd.conf").path
+        try Data((baseConfig + ControlCharacterTests.hostile).utf8).write(to: URL(fileURLWithPath: path))
+        let result = try run(command + [path])
+        #expect(result.status == 1)
+        #expect(!hasControlCharacters(result.stderr.replacingOccurrences(of: "\n", with: "")), "\(result.stderr.debugDescription)")
+        let max = line(of: "max_agents", in: ControlCharacterTests.hostile)
+        #expect(result.stderr.contains(#"\#(path):\#(max): [gen\x1b[31mred] max_agents: "\u{9b}9\x7f" is not a whole number"#))
+        let key = line(of: "blue", in: ControlCharacterTests.hostile)
+        #expect(result.stderr.contains(#"\#(path):\#(key): [gen\x1b[31mred] co\x1b[2Jlor: unknown key "co\x1b[2Jlor""#))
+        #expect(result.stderr.hasSuffix("\(path): \(errors(ControlCharacterTests.hostile).count) errors\n"))
+    }
+
     @Test func checkConfigOfAMissingFileExitsOne() throws {
         let result = try run(["check-config", "/nonexistent/ccagentd.conf"])
         #expect(result.status == 1)

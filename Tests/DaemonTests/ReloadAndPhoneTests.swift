@@ -22,6 +22,10 @@ extension DaemonTests {
             }
             #expect(errors.contains { $0.contains("lunch") && $0.contains("ccagentd.conf:") })
             #expect(harness.logs.records(named: "config.reload_failed").count == 1)
+            #expect(harness.logs.records(named: "config.reload_failed").first?.value(of: "errors") == .int(errors.count))
+            try #require(errors.count == 2, "\(errors)")  // both about [brake]
+            let audit = try Store(path: harness.database).audit(limit: 10).first { $0.action == "reload" }
+            #expect(audit?.detail == "2 errors; the old configuration stays")
             #expect(harness.logs.records(named: "config.error").count == errors.count)
             // Still the old rules: break exists and works.
             _ = try await harness.submit(.login("dana@example.com", extension: "101")).result.get()

@@ -166,6 +166,11 @@ extension EndToEnd {
             #expect(refused.status == 422 && refused.errorCode == "config_invalid")
             let details = refused.json?["error"]?["details"]?.arrayValue?.compactMap(\.stringValue) ?? []
             #expect(details.contains { $0.contains("nonsense") }, "\(refused.text)")
+            #expect(refused.json?["error"]?["message"] == "the configuration has 1 error; the old one stays", "\(refused.text)")
+
+            try (text + "\n[broken]\ntype = nonsense\n[broken2]\ntype = nonsense\n").write(toFile: harness.configPath, atomically: true, encoding: .utf8)
+            let twice = try harness.api("POST", "/v1/reload", overSocket: true)
+            #expect(twice.json?["error"]?["message"] == "the configuration has 2 errors; the old one stays", "\(twice.text)")
         }
 
         @Test func healthAndMetrics() throws {

@@ -28,7 +28,7 @@ struct LogEntry: CustomStringConvertible {
             self.event = event
             var fields: [String: String] = [:]
             for (key, value) in object where key != "level" && key != "event" && key != "ts" {
-                fields[key] = (value as? String) ?? "\(value)"
+                fields[key] = Self.text(value)
             }
             self.fields = fields
             return
@@ -44,6 +44,14 @@ struct LogEntry: CustomStringConvertible {
         while let (key, value) = scanner.field() { fields[key] = value }
         guard scanner.atEnd else { return nil }
         self.fields = fields
+    }
+
+    /// A JSON field value as the text format would write it: `true`, not Foundation's `1` for a JSON
+    /// boolean (an `NSNumber` of type `c`).
+    private static func text(_ value: Any) -> String {
+        if let string = value as? String { return string }
+        if let number = value as? NSNumber, String(cString: number.objCType) == "c" { return number.boolValue ? "true" : "false" }
+        return "\(value)"
     }
 }
 

@@ -26,6 +26,12 @@ extension EndToEnd {
             #expect(exit.status == 0, "\(daemon.tail())")
             #expect(took < .seconds(3), "stopping took \(took)")
             #expect(harness.log().contains { $0.entry.event == "daemon.stopped" }, "\(daemon.tail())")
+            // A tool reading the JSON log gets counts as numbers (`"agents":3`, not `"agents":"3"`).
+            for (event, key) in [("daemon.started", "agents"), ("daemon.stopped", "in_flight"), ("daemon.stopped", "events_read")] {
+                let line = try #require(harness.log().first { $0.entry.event == event }?.entry.line, "\(daemon.tail())")
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                #expect(object[key] as? Int != nil, "\(line)")
+            }
 
             // amisim closed the daemon's session itself: the answer to a Logoff, not a dropped socket.
             let closed = "amisim.session_closed session=\(session) "

@@ -104,7 +104,7 @@ import Testing
         let sink = MemoryLogSink()
         let logger = Logger(level: .info, sink: sink, metadata: [("component", "ami")])
         let built = Mutex(0)
-        func fields() -> [(String, String)] {
+        func fields() -> [(String, LogValue)] {
             built.withLock { $0 += 1 }
             return [("k", "v")]
         }

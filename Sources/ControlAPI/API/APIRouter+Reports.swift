@@ -24,7 +24,7 @@ extension APIRouter {
         reports.timeInStatus(agents: agents, day: day.range, now: now) { [logger] result in
             switch result {
             case .failure(let error):
-                logger.error("api.report_failed", [("error", error.description)])
+                logger.error("api.report_failed", [("error", .string(error.description))])
                 let failure = APIFailure(status: .serviceUnavailable, code: "store_unavailable", message: "the store cannot be read: \(error)")
                 responder.respond(failure.response)
             case .success(let days):

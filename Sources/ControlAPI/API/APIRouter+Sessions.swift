@@ -69,7 +69,7 @@ extension APIRouter {
         let revoked = sessions.revokeAll { login, fingerprint in Self.sessionUser(login, fingerprint, in: state) == nil }
         let closed = hub.closeStreams { !stillValid($0.credential, state: state, now: now) }
         if revoked + closed > 0 {
-            logger.notice("api.sessions_ended", [("sessions", String(revoked)), ("streams", String(closed))])
+            logger.notice("api.sessions_ended", [("sessions", .int(revoked)), ("streams", .int(closed))])
         }
     }
 
@@ -90,7 +90,7 @@ extension APIRouter {
             break
         case .limited(let retryAfter):
             let seconds = max(1, Int(retryAfter.components.seconds) + (retryAfter.components.attoseconds > 0 ? 1 : 0))
-            logger.warning("api.login_rate_limited", [("login", login), ("source", source)])
+            logger.warning("api.login_rate_limited", [("login", .string(login)), ("source", .string(source))])
             let failure = APIFailure(
                 status: .tooManyRequests, code: "too_many_attempts",
                 message: "too many failed logins; try again in \(seconds) s", headers: [("Retry-After", String(seconds))])
@@ -113,7 +113,7 @@ extension APIRouter {
                 let matches = hash.map { PasswordCheck.verify(password, against: $0) } ?? PasswordCheck.rejectUnknownLogin(password, costLike: decoy)
                 guard matches, let hash, let knownUser else {
                     limiter.chargeFailure(login: login, address: address, now: .now)
-                    logger.warning("api.login_failed", [("login", login), ("source", source)])
+                    logger.warning("api.login_failed", [("login", .string(login)), ("source", .string(source))])
                     var failure = APIFailure.unauthorized
                     failure.message = "wrong login or password"
                     return responder.respond(failure.response)
@@ -123,11 +123,11 @@ extension APIRouter {
                 do {
                     created = try sessions.create(login: knownUser.rawValue, fingerprint: hash, now: .now)
                 } catch {
-                    logger.error("api.session_failed", [("login", login), ("error", "\(error)")])
+                    logger.error("api.session_failed", [("login", .string(login)), ("error", "\(error)")])
                     return responder.respond(
                         APIFailure(status: .internalServerError, code: "internal_error", message: "no session could be created").response)
                 }
-                logger.info("api.session_created", [("user", knownUser.rawValue), ("source", source)])
+                logger.info("api.session_created", [("user", .string(knownUser.rawValue)), ("source", .string(source))])
                 daemon.withState { state in
                     let machine = state.machine
                     guard let user = machine.configuration.users[knownUser] else {

@@ -102,7 +102,7 @@ final class APIRouter: Sendable {
             }
             _ = sessions.revoke(token)
             hub.closeStreams { $0.credential == caller.credential }
-            logger.info("api.session_ended", [("user", caller.actor.description), ("source", caller.source)])
+            logger.info("api.session_ended", [("user", .string(caller.actor.description)), ("source", .string(caller.source))])
             responder.respond(HTTPResponse(status: .noContent))
         case .agents:
             // Built off the daemon's thread (12 ms for 2,000 agents): the snapshot is a value; the
@@ -213,7 +213,7 @@ final class APIRouter: Sendable {
     }
 
     private func reload(caller: Caller, responder: HTTPResponder) {
-        logger.notice("api.reload_requested", [("actor", caller.actor.description), ("source", caller.source)])
+        logger.notice("api.reload_requested", [("actor", .string(caller.actor.description)), ("source", .string(caller.source))])
         daemon.reload { result in
             switch result {
             case .applied(let notes):
@@ -221,7 +221,7 @@ final class APIRouter: Sendable {
             case .refused(let errors):
                 let failure = APIFailure(
                     status: .unprocessableContent, code: "config_invalid",
-                    message: "the configuration has \(errors.count) error(s); the old one stays", details: errors)
+                    message: "the configuration has \(errors.count.counted("error")); the old one stays", details: errors)
                 responder.respond(failure.response)
             }
         }

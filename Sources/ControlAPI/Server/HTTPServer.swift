@@ -191,7 +191,7 @@ public final class HTTPServer: @unchecked Sendable {
                 let bytes = busy.serialized(keepAlive: false, date: currentDate())
                 _ = bytes.withUnsafeBytes { try? Socket.write(fd, from: $0) }
                 Socket.close(fd)
-                logger.warning("api.connection_refused", [("peer", peer), ("reason", "too many connections")])
+                logger.warning("api.connection_refused", [("peer", .string(peer)), ("reason", "too many connections")])
                 continue
             }
             nextID += 1
@@ -206,7 +206,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// keeps the listener readable: polling it would spin and log without end. So the listener
     /// leaves the poll set for a moment, and one line is logged per episode, not per attempt.
     private func acceptFailed(_ listener: Int32, _ error: SystemCallError) {
-        if failedAccepts == 0 { logger.warning("api.accept_failed", [("error", error.description)]) }
+        if failedAccepts == 0 { logger.warning("api.accept_failed", [("error", .string(error.description))]) }
         failedAccepts += 1
         loop.deregister(fd: listener)
         loop.schedule(after: Self.acceptRetryDelay) { [unowned self] in
@@ -217,7 +217,7 @@ public final class HTTPServer: @unchecked Sendable {
 
     private func acceptSucceeded() {
         guard failedAccepts > 0 else { return }
-        logger.notice("api.accept_resumed", [("failed_attempts", String(failedAccepts))])
+        logger.notice("api.accept_resumed", [("failed_attempts", .int(failedAccepts))])
         failedAccepts = 0
     }
 
@@ -288,7 +288,9 @@ public final class HTTPServer: @unchecked Sendable {
             do {
                 request = try connection.decoder.next()
             } catch {
-                logger.info("api.bad_request", [("peer", connection.peer), ("status", String(error.status.code)), ("error", error.reason)])
+                logger.info(
+                    "api.bad_request",
+                    [("peer", .string(connection.peer)), ("status", .int(error.status.code)), ("error", .string(error.reason))])
                 write(HTTPResponse.error(error).serialized(keepAlive: false, date: currentDate()), to: connection)
                 closeAfterFlushing(connection)
                 return
@@ -363,7 +365,7 @@ public final class HTTPServer: @unchecked Sendable {
         }
         connection.output += bytes
         if connection.pending > limits.maximumPendingOutput {
-            logger.warning("api.slow_client", [("peer", connection.peer), ("pending_bytes", String(connection.pending))])
+            logger.warning("api.slow_client", [("peer", .string(connection.peer)), ("pending_bytes", .int(connection.pending))])
             closeConnection(connection.id)
         }
     }
@@ -406,7 +408,7 @@ public final class HTTPServer: @unchecked Sendable {
         flush(connection)
         guard connections[connection.id] != nil, connection.ending == .closing else { return }
         arm(connection, after: limits.closeTimeout) { [unowned self] connection in
-            logger.info("api.close_timeout", [("peer", connection.peer), ("pending_bytes", String(connection.pending))])
+            logger.info("api.close_timeout", [("peer", .string(connection.peer)), ("pending_bytes", .int(connection.pending))])
             closeConnection(connection.id)
         }
     }
@@ -449,7 +451,7 @@ public final class HTTPServer: @unchecked Sendable {
         guard !connection.requestTimerArmed else { return }
         arm(connection, after: limits.requestTimeout) { [unowned self] connection in
             guard !connection.busy, !connection.streaming, connection.ending == .open else { return }
-            logger.info("api.request_timeout", [("peer", connection.peer)])
+            logger.info("api.request_timeout", [("peer", .string(connection.peer))])
             write(HTTPResponse.error(.requestTimeout, code: "request_timeout", message: "the request did not arrive in time")
                 .serialized(keepAlive: false, date: currentDate()), to: connection)
             closeAfterFlushing(connection)

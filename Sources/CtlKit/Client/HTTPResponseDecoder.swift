@@ -1,4 +1,5 @@
 public import ControlAPI
+import SystemSupport
 
 /// The status line and header fields of an answer.
 public struct HTTPResponseHead: Sendable, Equatable {
@@ -167,7 +168,7 @@ public struct HTTPResponseDecoder: Sendable {
         guard parts.count >= 2, parts[0] == "HTTP/1.1" || parts[0] == "HTTP/1.0", parts[1].utf8.count == 3,
             let status = Int(parts[1]), (100...599).contains(status)
         else {
-            let shown = text.count > 60 ? String(text.prefix(60)) + "…" : text
+            let shown = (text.count > 60 ? String(text.prefix(60)) + "…" : text).escapingControlCharacters  // whatever answered
             throw .malformed("not an HTTP answer (\"\(shown)\")")
         }
         return (status, parts.count > 2 ? String(parts[2]) : "")

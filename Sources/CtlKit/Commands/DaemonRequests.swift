@@ -1,4 +1,5 @@
 import ControlAPI
+import SystemSupport
 
 /// The API request behind each command (docs/API.md, "Routes").
 enum DaemonRequests {
@@ -51,7 +52,8 @@ enum DaemonRequests {
     /// the body is not the API's error shape.
     static func failure(_ response: ClientResponse) -> CtlError {
         let error = (try? JSONValue.parse(response.body))?["error"]
-        let message = error?["message"]?.stringValue ?? "the daemon answered HTTP \(response.status) \(response.head.reason)".trimmedRight
+        let reason = response.head.reason.escapingControlCharacters
+        let message = error?["message"]?.text ?? "the daemon answered HTTP \(response.status) \(reason)".trimmedRight
         return .answered(status: response.status, code: error?["code"]?.stringValue, message: message)
     }
 }

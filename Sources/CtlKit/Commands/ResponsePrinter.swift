@@ -22,7 +22,7 @@ struct ResponsePrinter {
         let text = try render(body, for: command)
         if json { console.output.write(Self.verbatim(response.body)) } else { console.output.write(text) }
         if let warnings = body["warnings"]?.arrayValue {
-            for warning in warnings { console.error.write("warning: \(warning.stringValue ?? warning.description)\n") }
+            for warning in warnings { console.error.write("warning: \(warning.shown)\n") }
         }
         return ExitStatus.success
     }
@@ -48,7 +48,7 @@ struct ResponsePrinter {
             return ReportFormatter().table(try ReportView(body))
         case .reload:
             guard body["reloaded"]?.boolValue == true else { throw .malformedAnswer("no \"reloaded\": true") }
-            let notes = try body.list("notes", in: "reload").map { "  \($0.stringValue ?? $0.description)\n" }
+            let notes = try body.list("notes", in: "reload").map { "  \($0.shown)\n" }
             return "reloaded\n" + notes.joined()
         case .watch, .hashPassword:
             return ""
@@ -60,17 +60,17 @@ struct ResponsePrinter {
         String(decoding: body, as: UTF8.self).trimmingCharacters(in: "\r\n") + "\n"
     }
 
-    /// `config_invalid`'s `details`, one line each: a string as it is; an object as
+    /// `config_invalid`'s `details`, one line each, escaped like every string from the daemon: a string as it is; an object as
     /// `file:line: [section] key: message` from whichever of those it has.
     static func details(_ body: JSONValue) -> [String]? {
         guard let list = (body["error"]?["details"] ?? body["details"])?.arrayValue else { return nil }
         return list.map { detail in
-            if let text = detail.stringValue { return text }
-            guard let message = detail["message"]?.stringValue else { return detail.description }
-            var location = [detail["file"]?.stringValue, detail["line"]?.intValue.map(String.init)].compactMap { $0 }.joined(separator: ":")
+            if let text = detail.text { return text }
+            guard let message = detail["message"]?.text else { return detail.shown }
+            var location = [detail["file"]?.text, detail["line"]?.intValue.map(String.init)].compactMap { $0 }.joined(separator: ":")
             if !location.isEmpty { location += ": " }
-            if let section = detail["section"]?.stringValue { location += "[\(section)] " }
-            if let key = detail["key"]?.stringValue { location += "\(key): " }
+            if let section = detail["section"]?.text { location += "[\(section)] " }
+            if let key = detail["key"]?.text { location += "\(key): " }
             return location + message
         }
     }

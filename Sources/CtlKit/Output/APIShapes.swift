@@ -1,4 +1,5 @@
 import ControlAPI
+import SystemSupport
 
 /// The API's AGENT, as far as ccagentctl shows it. Decoding is strict about what a table needs
 /// (a login and a status) and lenient about the rest, so a newer daemon's extra fields are fine.
@@ -30,20 +31,20 @@ struct AgentView: Equatable {
         guard json.objectValue != nil else { throw .malformedAnswer("an agent is not a JSON object") }
         login = try json.required("login", in: "agent")
         status = try json.required("status", in: "agent")
-        name = json["name"]?.stringValue ?? ""
-        group = json["group"]?.stringValue
-        statusLabel = json["status_label"]?.stringValue ?? status
-        since = json["since"]?.stringValue
+        name = json["name"]?.text ?? ""
+        group = json["group"]?.text
+        statusLabel = json["status_label"]?.text ?? status
+        since = json["since"]?.text
         extensionID = json["extension"]?.scalarText
-        interface = json["interface"]?.stringValue
+        interface = json["interface"]?.text
         isVirtual = json["virtual"]?.boolValue ?? false
         queues = try json.list("queues", in: "agent").map { (queue) throws(CtlError) in
             Queue(name: try queue.required("queue", in: "queue"), penalty: queue["penalty"]?.intValue)
         }
         calls = try json.list("calls", in: "agent").map { (call) throws(CtlError) in
-            Call(uniqueID: try call.required("unique_id", in: "call"), direction: call["direction"]?.stringValue ?? "")
+            Call(uniqueID: try call.required("unique_id", in: "call"), direction: call["direction"]?.text ?? "")
         }
-        warnings = try json.list("warnings", in: "agent").map { $0.stringValue ?? $0.description }
+        warnings = try json.list("warnings", in: "agent").map(\.shown)
     }
 }
 
@@ -57,10 +58,10 @@ struct OfferView: Equatable {
     init(_ json: JSONValue) throws(CtlError) {
         guard let id = json["id"]?.scalarText else { throw .malformedAnswer("an extension offer without an id") }
         self.id = id
-        kind = json["kind"]?.stringValue ?? ""
-        label = json["label"]?.stringValue ?? id
+        kind = json["kind"]?.text ?? ""
+        label = json["label"]?.text ?? id
         // A holder the caller may not see is not named: "taken" says so all the same.
-        takenBy = json["taken_by"]?.stringValue ?? (json["taken"]?.boolValue == true ? "(taken)" : nil)
+        takenBy = json["taken_by"]?.text ?? (json["taken"]?.boolValue == true ? "(taken)" : nil)
     }
 }
 
@@ -75,10 +76,10 @@ struct ExtensionView: Equatable {
     init(_ json: JSONValue) throws(CtlError) {
         guard let id = json["id"]?.scalarText else { throw .malformedAnswer("an extension without an id") }
         self.id = id
-        interface = json["interface"]?.stringValue
-        stateInterface = json["state_interface"]?.stringValue
+        interface = json["interface"]?.text
+        stateInterface = json["state_interface"]?.text
         isVirtual = json["virtual"]?.boolValue ?? false
-        agent = json["agent"]?.stringValue
+        agent = json["agent"]?.text
     }
 }
 
@@ -107,7 +108,7 @@ struct ReportView: Equatable {
     init(_ json: JSONValue) throws(CtlError) {
         guard json.objectValue != nil else { throw .malformedAnswer("the report is not a JSON object") }
         day = try json.required("day", in: "report")
-        timeZone = json["time_zone"]?.stringValue
+        timeZone = json["time_zone"]?.text
         guard let agents = json["agents"]?.arrayValue else { throw .malformedAnswer("no \"agents\" list") }
         self.agents = try agents.map { (agent) throws(CtlError) in
             let statuses = try agent.list("statuses", in: "report agent").map { (status) throws(CtlError) in
@@ -115,20 +116,28 @@ struct ReportView: Equatable {
                 guard let seconds = status["seconds"]?.doubleValue, seconds >= 0, seconds < 1e12 else {
                     throw .malformedAnswer("report status without a \"seconds\" count")
                 }
-                return Status(id: id, label: status["label"]?.stringValue ?? id, seconds: Int(seconds.rounded()))
+                return Status(id: id, label: status["label"]?.text ?? id, seconds: Int(seconds.rounded()))
             }
             let calls = agent["calls"]
             return Agent(
-                login: try agent.required("login", in: "report agent"), name: agent["name"]?.stringValue ?? "", statuses: statuses,
+                login: try agent.required("login", in: "report agent"), name: agent["name"]?.text ?? "", statuses: statuses,
                 incomingCalls: calls?["incoming"]?.intValue ?? 0, outgoingCalls: calls?["outgoing"]?.intValue ?? 0)
         }
     }
 }
 
 extension JSONValue {
-    /// A string member that must be there.
+    /// A string as a terminal should show it: control characters escaped (`\x1b`, `\n`), so a name,
+    /// label or note from the daemon cannot recolour the screen, move the cursor or start a line
+    /// of its own. Every string ccagentctl prints for people comes through here.
+    var text: String? { stringValue?.escapingControlCharacters }
+
+    /// Any value for people: a string as `text`, anything else as JSON, escaped the same way.
+    var shown: String { (stringValue ?? description).escapingControlCharacters }
+
+    /// A string member that must be there, as `text`.
     func required(_ key: String, in what: String) throws(CtlError) -> String {
-        guard let value = self[key]?.stringValue else { throw .malformedAnswer("\(what) without a \"\(key)\" string") }
+        guard let value = self[key]?.text else { throw .malformedAnswer("\(what) without a \"\(key)\" string") }
         return value
     }
 
@@ -139,10 +148,10 @@ extension JSONValue {
         return array
     }
 
-    /// A string as it is, a number as written (extension ids may come as either).
+    /// A string as `text`, a number as written (extension ids may come as either).
     var scalarText: String? {
         switch self {
-        case .string(let value): value
+        case .string(let value): value.escapingControlCharacters
         case .integer(let value): String(value)
         default: nil
         }

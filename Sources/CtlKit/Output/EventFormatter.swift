@@ -1,5 +1,6 @@
 import ControlAPI
 import Foundation
+import SystemSupport
 
 /// One line per event of `GET /v1/events`: for people, the local time and what happened; for
 /// scripts, `{"id", "event", "data"}` with the data as the daemon sent it.
@@ -21,7 +22,7 @@ struct EventFormatter {
     func human(_ event: ServerSentEvent) -> String {
         let name = event.event ?? "message"
         let data = try? JSONValue.parse(event.data)
-        let text = describe(name, data ?? .null) ?? "\(name) \(event.data)"
+        let text = describe(name, data ?? .null) ?? "\(name) \(event.data)".escapingControlCharacters
         let at = data?["at"]?.stringValue.flatMap(LocalTime.parse) ?? clock()
         return "\(time.timeOfDay(at)) \(text)\n"
     }
@@ -30,28 +31,28 @@ struct EventFormatter {
     private func describe(_ name: String, _ data: JSONValue) -> String? {
         switch name {
         case "status":
-            guard let agent = data["agent"]?.stringValue, let to = data["to"]?.stringValue else { return nil }
-            var text = "\(agent): \(data["from"]?.stringValue ?? "?") -> \(to)"
-            let cause = data["cause"]?.stringValue
-            let actor = data["actor"]?.stringValue
+            guard let agent = data["agent"]?.text, let to = data["to"]?.text else { return nil }
+            var text = "\(agent): \(data["from"]?.text ?? "?") -> \(to)"
+            let cause = data["cause"]?.text
+            let actor = data["actor"]?.text
             switch (cause, actor) {
             case (let cause?, let actor?): text += " (\(cause), by \(actor))"
             case (let cause?, nil): text += " (\(cause))"
             case (nil, let actor?): text += " (by \(actor))"
             case (nil, nil): break
             }
-            if let note = data["note"]?.stringValue, !note.isEmpty { text += ": \(note)" }
+            if let note = data["note"]?.text, !note.isEmpty { text += ": \(note)" }
             return text
         case "call_started":
-            guard let agent = data["agent"]?.stringValue, let id = data["unique_id"]?.stringValue else { return nil }
-            let direction = data["direction"]?.stringValue.map { "\($0) " } ?? ""
-            let channel = data["channel"]?.stringValue.map { " on \($0)" } ?? ""
+            guard let agent = data["agent"]?.text, let id = data["unique_id"]?.text else { return nil }
+            let direction = data["direction"]?.text.map { "\($0) " } ?? ""
+            let channel = data["channel"]?.text.map { " on \($0)" } ?? ""
             return "\(agent): \(direction)call \(id) started\(channel)"
         case "call_ended":
-            guard let agent = data["agent"]?.stringValue, let id = data["unique_id"]?.stringValue else { return nil }
+            guard let agent = data["agent"]?.text, let id = data["unique_id"]?.text else { return nil }
             return "\(agent): call \(id) ended"
         case "ami":
-            guard let state = data["state"]?.stringValue else { return nil }
+            guard let state = data["state"]?.text else { return nil }
             return "asterisk: \(state)"
         case "reload":
             return "configuration reloaded"
