@@ -22,10 +22,10 @@ let package = Package(
         .target(name: "SystemSupport", swiftSettings: strict),
         .target(name: "AMI", dependencies: ["SystemSupport"], swiftSettings: strict),
         .target(name: "AgentCore", swiftSettings: strict),
-        .target(name: "Config", dependencies: ["AgentCore"], swiftSettings: strict),
+        .target(name: "Config", dependencies: ["AgentCore", "SystemSupport"], swiftSettings: strict),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt", providers: [.apt(["libcrypt-dev"])]),
-        .target(name: "Store", dependencies: ["CSQLite", "AgentCore"], swiftSettings: strict),
+        .target(name: "Store", dependencies: ["CSQLite", "AgentCore", "SystemSupport"], swiftSettings: strict),
         .target(
             name: "Daemon", dependencies: ["AMI", "AgentCore", "Config", "Store", "SystemSupport"], swiftSettings: strict),
         .target(name: "AMISimulator", dependencies: ["AMI", "SystemSupport"], swiftSettings: strict),
@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "StoreCrashHelper", dependencies: ["Store", "AgentCore"], path: "Tests/StoreCrashHelper",
             swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "AgentCore", "StoreCrashHelper"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "AgentCore", "StoreCrashHelper", "SystemSupport"], swiftSettings: strict),
         .testTarget(
             name: "DaemonTests", dependencies: ["Daemon", "AMISimulator", "AMI", "AgentCore", "Config", "Store", "SystemSupport"],
             swiftSettings: strict),

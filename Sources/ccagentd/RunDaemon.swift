@@ -3,7 +3,7 @@ import Config
 import ControlAPI
 import Daemon
 import Dispatch
-import Foundation
+import Glibc
 import Synchronization
 import SystemSupport
 

@@ -1,5 +1,6 @@
 import Config
-import Foundation
+import Glibc
+import SystemSupport
 
 // ccagentd: the call-center agent daemon beside Asterisk.
 
@@ -46,8 +47,8 @@ enum ExitCode {
     static let usage: Int32 = 2
 }
 
-func write(_ text: String, to handle: FileHandle) {
-    handle.write(Data(text.utf8))
+func write(_ text: String, to handle: FileDescriptor) {
+    handle.write(text)
 }
 
 func usageError(_ message: String, usage: String = usage) -> Int32 {

@@ -1,5 +1,5 @@
 import ControlAPI
-import Foundation
+import FoundationEssentials
 
 /// One line per event of `GET /v1/events`: for people, the local time and what happened; for
 /// scripts, `{"id", "event", "data"}` with the data as the daemon sent it.
