@@ -8,9 +8,13 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// 1...31, within the month.
     public let day: Int
 
-    /// Nil when `month` or `day` is out of range for that month.
+    /// The years a date may have: far beyond any calendar question, near enough that their
+    /// seconds fit in an `Int64`.
+    public static let years = -1_000_000...1_000_000
+
+    /// Nil when `month` or `day` is out of range for that month, or `year` out of `years`.
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...12).contains(month), day >= 1, day <= Self.days(inMonth: month, of: year) else { return nil }
+        guard Self.years.contains(year), (1...12).contains(month), day >= 1, day <= Self.days(inMonth: month, of: year) else { return nil }
         self.year = year
         self.month = month
         self.day = day

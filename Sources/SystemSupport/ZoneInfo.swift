@@ -54,12 +54,21 @@ public struct ZoneInfo: Sendable, Hashable {
     /// No zone is further than this from UTC (RFC 8536 bounds a TZif offset to −25:59:59...+25:59:59).
     static let maximumOffset: Int64 = 93_599
 
+    /// Instants further out (about 35 million years) are taken as the nearest end of this range,
+    /// so that no arithmetic on them can overflow.
+    static let supportedInstants: ClosedRange<Int64> = -(1 << 50)...(1 << 50)
+
+    static func clamp(_ seconds: Int64) -> Int64 {
+        min(max(seconds, supportedInstants.lowerBound), supportedInstants.upperBound)
+    }
+
     // MARK: Instants
 
     /// The local time type in effect at `seconds` since 1970 (UTC): the one started by the last
     /// transition at or before it, the footer's rule from the last transition on, and the first
     /// type before the first transition.
     public func localTimeType(at seconds: Int64) -> LocalTimeType {
+        let seconds = Self.clamp(seconds)
         guard let last = transitions.last else { return rule?.localTimeType(at: seconds) ?? types[0] }
         if seconds >= last, let rule { return rule.localTimeType(at: seconds) }
         // The number of transitions at or before `seconds`, by binary search.
@@ -79,7 +88,8 @@ public struct ZoneInfo: Sendable, Hashable {
 
     /// The wall clock at `seconds` since 1970.
     public func civilDateTime(at seconds: Int64) -> CivilDateTime {
-        CivilDateTime(secondsSince1970: seconds + Int64(secondsFromGMT(at: seconds)))
+        let seconds = Self.clamp(seconds)
+        return CivilDateTime(secondsSince1970: seconds + Int64(secondsFromGMT(at: seconds)))
     }
 
     /// The local calendar day `seconds` since 1970 falls in.
@@ -96,7 +106,8 @@ public struct ZoneInfo: Sendable, Hashable {
             if transitions[middle] <= seconds { low = middle + 1 } else { high = middle }
         }
         if low < transitions.count { return transitions[low] }
-        return rule?.nextChange(after: seconds)
+        guard seconds < Self.supportedInstants.upperBound else { return nil }
+        return rule?.nextChange(after: max(seconds, Self.supportedInstants.lowerBound))
     }
 
     // MARK: Days
@@ -107,7 +118,8 @@ public struct ZoneInfo: Sendable, Hashable {
     /// 01:00 local; when midnight comes twice (DST ending at 01:00), at the first one. A day
     /// skipped whole (Pacific/Apia, 2011-12-30) begins and ends where the next day begins.
     public func startOfDay(_ date: CivilDate) -> Int64 {
-        let midnight = Int64(date.daysSince1970) * 86_400
+        let days = min(max(Int64(date.daysSince1970), -(1 << 34)), 1 << 34)
+        let midnight = Self.clamp(days * 86_400)
         // Every stretch of constant offset, in order, from an instant still on an earlier day in
         // any zone: the day starts in the first stretch that reaches local midnight, at midnight
         // if that stretch holds it, else at the stretch's start (the clocks jumped past it).
