@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "Config", dependencies: ["AgentCore", "SystemSupport"], exclude: ["ccagentd.conf.5"], swiftSettings: strict),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt", providers: [.apt(["libcrypt-dev"])]),
-        .target(name: "Store", dependencies: ["CSQLite", "AgentCore"], swiftSettings: strict),
+        .target(name: "Store", dependencies: ["CSQLite", "AgentCore", "SystemSupport"], swiftSettings: strict),
         .target(
             name: "Daemon", dependencies: ["AMI", "AgentCore", "Config", "Store", "SystemSupport"], swiftSettings: strict),
         .target(name: "AMISimulator", dependencies: ["AMI", "SystemSupport"], swiftSettings: strict),
@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "StoreCrashHelper", dependencies: ["Store", "AgentCore"], path: "Tests/StoreCrashHelper",
             swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "AgentCore", "StoreCrashHelper"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "AgentCore", "StoreCrashHelper", "SystemSupport"], swiftSettings: strict),
         .testTarget(
             name: "DaemonTests", dependencies: ["Daemon", "AMISimulator", "AMI", "AgentCore", "Config", "Store", "SystemSupport"],
             swiftSettings: strict),

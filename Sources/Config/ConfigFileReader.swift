@@ -1,4 +1,4 @@
-import Foundation
+import SystemSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -29,21 +29,10 @@ public struct DiskFileReader: ConfigFileReader {
     public init(maximumSize: Int = 16 << 20) { self.maximumSize = maximumSize }
 
     public func contents(of path: String) throws(FileReadFailure) -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw FileReadFailure(reason: "no such file")
-        }
-        if isDirectory.boolValue { throw FileReadFailure(reason: "is a directory") }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw FileReadFailure(reason: "permission denied") }
-        defer { try? handle.close() }
         do {
-            let data = try handle.read(upToCount: maximumSize + 1) ?? Data()
-            if data.count > maximumSize { throw FileReadFailure(reason: "larger than \(maximumSize) bytes") }
-            return Array(data)
-        } catch let failure as FileReadFailure {
-            throw failure
+            return try FileDescriptor.readFile(atPath: path, maximumSize: maximumSize)
         } catch {
-            throw FileReadFailure(reason: "\(error)")
+            throw FileReadFailure(reason: error.description)
         }
     }
 

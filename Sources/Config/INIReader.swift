@@ -207,7 +207,7 @@ public struct INIReader: Sendable {
         let text = string(line)
         let lowered = text.lowercased()
         for word in ["password", "secret"] {
-            if let range = lowered.range(of: word) {
+            if let range = lowered.firstRange(of: word) {
                 let end = text.index(text.startIndex, offsetBy: lowered.distance(from: lowered.startIndex, to: range.upperBound))
                 return text[..<end] + " …"
             }

@@ -1,5 +1,5 @@
 import CSQLite
-import Foundation
+import FoundationEssentials
 
 /// One SQLite connection. Not `Sendable`: it lives inside the daemon's actor, whose serial
 /// executor is the only thread that touches it.
@@ -14,7 +14,7 @@ public final class Database {
     /// WAL, `synchronous = FULL`, a busy timeout, foreign keys, then a quick integrity check,
     /// so a bad file is a clear error at start and not a crash mid-run.
     public static func open(path: String, busyTimeout: Duration = .seconds(5)) throws(StoreError) -> Database {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = parentDirectory(of: path)
         if !directory.isEmpty {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -22,8 +22,8 @@ public final class Database {
                 throw .openFailed(path: path, code: SQLITE_CANTOPEN, message: "cannot create the directory \(directory)")
             }
         }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+        var isDirectory = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory {
             throw .openFailed(path: path, code: SQLITE_CANTOPEN, message: "it is a directory")
         }
         var connection: OpaquePointer?
@@ -155,3 +155,14 @@ public final class Database {
 
 @available(*, unavailable)
 extension Database: Sendable {}
+
+/// The directory part of `path`, as `NSString.deletingLastPathComponent` gives it: `/var/lib/x`
+/// for `/var/lib/x/agents.db`, `/` for `/agents.db`, empty for `agents.db`.
+func parentDirectory(of path: String) -> String {
+    var bytes = Array(path.utf8)
+    while bytes.count > 1, bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
+    guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+    var end = slash
+    while end > 0, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
+    return end == 0 ? "/" : String(decoding: bytes[..<end], as: UTF8.self)
+}

@@ -1,5 +1,5 @@
 public import AgentCore
-public import Foundation
+public import SystemSupport
 
 extension Store {
     /// Milliseconds the agent spent in each status within `day`, from the history: each
@@ -26,17 +26,22 @@ extension Store {
         return totals.filter { $0.value > 0 }
     }
 
-    /// The calendar day containing `time` in `timeZone` (the call center's, not UTC).
-    public static func day(containing time: Timestamp, in timeZone: TimeZone) -> Range<Timestamp> {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let date = Date(timeIntervalSince1970: Double(time.millisecondsSince1970) / 1000)
-        let start = calendar.startOfDay(for: date)
-        let next = calendar.date(byAdding: .day, value: 1, to: start) ?? start.addingTimeInterval(86_400)
-        return milliseconds(start)..<milliseconds(next)
+    /// The calendar day containing `time` in `zone` (the call center's, not UTC).
+    public static func day(containing time: Timestamp, in zone: ZoneInfo) -> Range<Timestamp> {
+        day(date(containing: time, in: zone), in: zone)
     }
 
-    private static func milliseconds(_ date: Date) -> Timestamp {
-        Timestamp(millisecondsSince1970: Int64((date.timeIntervalSince1970 * 1000).rounded()))
+    /// The calendar date in `zone` at `time`.
+    public static func date(containing time: Timestamp, in zone: ZoneInfo) -> CivilDate {
+        let milliseconds = time.millisecondsSince1970
+        let seconds = milliseconds / 1000 - (milliseconds % 1000 < 0 ? 1 : 0)  // rounded down, before 1970 too
+        return zone.civilDate(at: seconds)
+    }
+
+    /// `date` in `zone`, from its first instant to the next day's (see `ZoneInfo.startOfDay`):
+    /// 24 hours, 23 or 25 on a DST change.
+    public static func day(_ date: CivilDate, in zone: ZoneInfo) -> Range<Timestamp> {
+        let seconds = zone.day(date)
+        return Timestamp(millisecondsSince1970: seconds.lowerBound * 1000)..<Timestamp(millisecondsSince1970: seconds.upperBound * 1000)
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
+import Dispatch
 import Synchronization
 
 /// What a registered descriptor is woken for, and what woke it.
@@ -41,7 +41,6 @@ public final class EventLoop: @unchecked Sendable {
     private let inbox = Mutex<(tasks: [@Sendable () -> Void], stopping: Bool)>(([], false))
     private let finished = Mutex<Bool>(false)
     private let threadID = Mutex<pthread_t?>(nil)
-    private var thread: Thread?
     private let done = DispatchSemaphore(value: 0)
 
     // Loop-confined state.
@@ -58,10 +57,8 @@ public final class EventLoop: @unchecked Sendable {
         for fd in fds { Socket.setNonBlocking(fd) }
         wakeFD = fds[0]
         wakeWriteFD = fds[1]
-        let thread = Thread { [self] in self.run() }
-        thread.name = name
-        self.thread = thread
-        thread.start()
+        // Should this throw, `deinit` closes the pipe: every stored property is set by now.
+        try PosixThread.start(name: name) { [self] in self.run() }
     }
 
     deinit {

@@ -14,7 +14,7 @@ public enum Heap {
     public static func useOneArena() -> Bool {
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         let mArenaMax: Int32 = -8  // <malloc.h>
-        guard let mallopt = function("mallopt", as: Mallopt.self) else { return false }
+        guard let mallopt = CLibrary.function("mallopt", as: Mallopt.self) else { return false }
         return mallopt(mArenaMax, 1) == 1
     }
 
@@ -23,16 +23,7 @@ public enum Heap {
     /// It walks the whole heap: call it rarely, after a burst.
     public static func releaseFreeMemory() {
         typealias MallocTrim = @convention(c) (Int) -> Int32
-        guard let trim = function("malloc_trim", as: MallocTrim.self) else { return }
+        guard let trim = CLibrary.function("malloc_trim", as: MallocTrim.self) else { return }
         _ = trim(0)
-    }
-
-    private static func function<F>(_ name: String, as type: F.Type) -> F? {
-        #if canImport(Glibc)
-        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, name) else { return nil }
-        return unsafeBitCast(symbol, to: type)
-        #else
-        return nil
-        #endif
     }
 }

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// Tells systemd how the service is doing, through the `sd_notify` datagram protocol, without

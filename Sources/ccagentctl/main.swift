@@ -1,5 +1,6 @@
 import CtlKit
-import Foundation
+import FoundationEssentials
+import Glibc
 import SystemSupport
 
 // ccagentctl: the admin's command line over ccagentd's control API.

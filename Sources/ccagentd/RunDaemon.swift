@@ -3,7 +3,7 @@ import Config
 import ControlAPI
 import Daemon
 import Dispatch
-import Foundation
+import Glibc
 import Synchronization
 import SystemSupport
 
@@ -29,7 +29,7 @@ func runDaemon(configPath path: String) -> Int32 {
     } catch {
         for problem in error.problems {
             logger.log(.critical, "daemon.start_failed", [("error", .string(problem.description))])
-            write("ccagentd: \(problem)\n", to: .standardError)
+            write("ccagentd: \(problem.description.escapingControlCharacters)\n", to: .standardError)
         }
         return ExitCode.failure
     }
@@ -39,7 +39,7 @@ func runDaemon(configPath path: String) -> Int32 {
     } catch {
         listeners.close()
         logger.log(.critical, "daemon.start_failed", [("error", .string(error.description))])
-        write("ccagentd: \(error)\n", to: .standardError)
+        write("ccagentd: \(error.description.escapingControlCharacters)\n", to: .standardError)
         return ExitCode.failure
     }
     guard let api = startAPI(daemon: daemon, configuration: configuration, listeners: listeners, logger: logger) else {
@@ -59,7 +59,7 @@ func runDaemon(configPath path: String) -> Int32 {
             daemon.reload { result in
                 switch result {
                 case .applied: _ = notifier?.ready(status: "configuration reloaded")
-                case .refused(let errors): _ = notifier?.ready(status: "reload refused: \(errors.count) errors; the old configuration stays")
+                case .refused(let errors): _ = notifier?.ready(status: "reload refused: \(errors.count.counted("error")); the old configuration stays")
                 }
             }
             return
@@ -93,7 +93,7 @@ private func startAPI(
     } catch {
         listeners.close()
         logger.log(.critical, "api.start_failed", [("listen", "the API"), ("error", "\(error)")])
-        write("ccagentd: cannot start the API: \(error)\n", to: .standardError)
+        write("ccagentd: cannot start the API: \("\(error)".escapingControlCharacters)\n", to: .standardError)
         return nil
     }
     api.adopt(listeners)

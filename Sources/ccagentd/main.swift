@@ -1,5 +1,5 @@
 import Config
-import Foundation
+import Glibc
 import SystemSupport
 
 // ccagentd: the call-center agent daemon beside Asterisk.
@@ -47,8 +47,8 @@ enum ExitCode {
     static let usage: Int32 = 2
 }
 
-func write(_ text: String, to handle: FileHandle) {
-    handle.write(Data(text.utf8))
+func write(_ text: String, to handle: FileDescriptor) {
+    handle.write(text)
 }
 
 func usageError(_ message: String, usage: String = usage) -> Int32 {
@@ -63,7 +63,7 @@ func load(_ path: String) -> LoadedConfiguration? {
     case .failure(let list):
         for error in list.errors { write("\(error)\n", to: .standardError) }
         let count = list.errors.count
-        write("\(path): \(count) error\(count == 1 ? "" : "s")\n", to: .standardError)
+        write("\(path.escapingControlCharacters): \(count) error\(count == 1 ? "" : "s")\n", to: .standardError)
         return nil
     }
 }

@@ -1,11 +1,12 @@
 import ControlAPI
 import Foundation
+import SystemSupport
 import Testing
 
 @testable import CtlKit
 
 @Suite struct FormatterTests {
-    static let utc = TimeZone(identifier: "UTC") ?? .current
+    static let utc = ZoneInfo.utc
     let time = LocalTime(timeZone: FormatterTests.utc, now: TestCtl.now)
 
     static func agent(_ json: JSONValue) throws -> AgentView { try AgentView(json) }
@@ -109,7 +110,7 @@ import Testing
     }
 
     @Test func timesAreShownInTheReadersZone() throws {
-        let jerusalem = LocalTime(timeZone: try #require(TimeZone(identifier: "Asia/Jerusalem")), now: TestCtl.now)
+        let jerusalem = LocalTime(timeZone: try #require(ZoneInfo(identifier: "Asia/Jerusalem")), now: TestCtl.now)
         #expect(jerusalem.short("2026-05-01T14:02:11Z") == "17:02:11")
         #expect(jerusalem.full("2026-05-01T22:02:11Z") == "2026-05-02 01:02:11")
         #expect(time.short("not a time") == "not a time")

@@ -1,6 +1,7 @@
 import CtlKit
 import Foundation
 import Synchronization
+import SystemSupport
 
 /// Text written by a command, kept for the test to read (from any thread).
 final class BufferSink: TextSink {
@@ -53,7 +54,7 @@ struct TestCtl {
     var ctl: Ctl {
         Ctl(
             environment: environment, console: Console(output: output, error: error, input: input),
-            timeZone: TimeZone(identifier: "UTC") ?? .current, clock: { TestCtl.now }, cancellation: cancellation, hasher: hasher,
+            timeZone: .utc, clock: { TestCtl.now }, cancellation: cancellation, hasher: hasher,
             watchTiming: watchTiming)
     }
 

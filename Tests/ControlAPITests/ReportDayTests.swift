@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import SystemSupport
 import Testing
 @testable import ControlAPI
 
@@ -38,7 +39,7 @@ import Testing
         let configuration = CoreConfiguration(
             statuses: CoreConfiguration.builtInStatuses, skills: [:], extensions: [:],
             users: ["dana": UserDefinition(login: "dana", name: "Dana")], remote: RemoteSettings())
-        let day = ReportDay(name: "2026-11-21", timeZone: TimeZone(identifier: "Asia/Jerusalem") ?? .current, range: Self.noon..<Self.noon)
+        let day = ReportDay(name: "2026-11-21", timeZone: ZoneInfo(identifier: "Asia/Jerusalem") ?? .utc, range: Self.noon..<Self.noon)
         let days = [ReportReader.AgentDay(agent: "dana", milliseconds: ["connected": 60_400, "incoming_call": 120_000], incoming: 2, outgoing: 0)]
         let json = APIRouter.report(days, day: day, configuration: configuration)
         let statuses = json["agents"]?.arrayValue?.first?["statuses"]?.arrayValue ?? []

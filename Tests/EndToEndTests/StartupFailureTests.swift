@@ -108,6 +108,20 @@ extension EndToEnd {
             #expect(result.filesAfter == result.filesBefore, "\(result.tail)")
         }
 
+        /// A path from the file goes to a terminal: an escape sequence in it is shown, not obeyed.
+        @Test func controlCharactersInAPathAreShownEscaped() throws {
+            let run = try StartupRun()
+            defer { run.remove() }
+            let database = run.directory + "/state\u{1B}[2J/ccagentd.sqlite"
+            try run.writeConfig(database: database, listen: "127.0.0.1:0", api: "")
+
+            let result = try run.start()
+            #expect(result.exit.status == 1, "\(result.tail)")
+            #expect(!result.stderr.contains("\u{1B}"), "\(result.tail)")
+            #expect(result.stderr.contains("ccagentd: [general] database \(run.directory)/state\\x1b[2J/ccagentd.sqlite"), "\(result.tail)")
+            #expect(result.filesAfter == result.filesBefore, "\(result.tail)")
+        }
+
         /// A newcomer running the sample from a checkout: every missing directory named at once.
         @Test func bothMissingDirectoriesAreNamedAtOnce() throws {
             let run = try StartupRun()

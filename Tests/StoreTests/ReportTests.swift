@@ -2,6 +2,7 @@ import AgentCore
 import Foundation
 import Testing
 import Store
+import SystemSupport
 
 @Suite struct ReportTests {
     static let hour: Int64 = 3_600_000
@@ -42,12 +43,12 @@ import Store
     }
 
     @Test func theDayFollowsTheCallCentersTimeZone() throws {
-        let zone = try #require(TimeZone(identifier: "Asia/Jerusalem"))
+        let zone = try #require(ZoneInfo(identifier: "Asia/Jerusalem"))
         // 2026-03-09 21:30 UTC is 23:30 in Jerusalem (UTC+2 that day).
         let day = Store.day(containing: Self.at(hours: 21.5), in: zone)
         #expect(day.lowerBound == Self.at(hours: -2))
         #expect(day.upperBound == Self.at(hours: 22))
-        let utc = Store.day(containing: Self.at(hours: 21.5), in: TimeZone(secondsFromGMT: 0) ?? .current)
+        let utc = Store.day(containing: Self.at(hours: 21.5), in: .utc)
         #expect(utc == Self.midnight..<Self.at(hours: 24))
     }
 }

@@ -1,6 +1,5 @@
 import AgentCore
 import Dispatch
-import Foundation
 import Store
 
 /// Reads reports from the store through a connection of its own, on its own serial queue: a

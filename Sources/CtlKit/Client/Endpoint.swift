@@ -26,7 +26,7 @@ public enum Endpoint: Sendable, Equatable, CustomStringConvertible {
     /// `http://HOST[:PORT][/PREFIX]`: an IPv6 host in brackets, port 80 when none is given.
     /// Anything else (https, user info, a query) says what is wrong.
     public static func parse(url text: String) -> Result<Endpoint, EndpointError> {
-        guard let schemeEnd = text.range(of: "://") else { return .failure(.init("'\(text)' is not a URL like http://127.0.0.1:8088")) }
+        guard let schemeEnd = text.firstRange(of: "://") else { return .failure(.init("'\(text)' is not a URL like http://127.0.0.1:8088")) }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "http" else {
             if scheme == "https" {

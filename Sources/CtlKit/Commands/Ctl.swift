@@ -1,6 +1,6 @@
 import ControlAPI
-import SystemSupport
-public import Foundation
+public import FoundationEssentials
+public import SystemSupport
 
 /// ccagentctl: parses the command line, runs the command, and returns the exit status.
 /// Everything it touches outside (streams, environment, clock, signals, the hasher) is passed
@@ -10,7 +10,7 @@ public struct Ctl: Sendable {
 
     public var environment: [String: String]
     public var console: Console
-    public var timeZone: TimeZone
+    public var timeZone: ZoneInfo
     public var clock: @Sendable () -> Date
     /// Stops `watch` (SIGINT, SIGTERM); nil: it runs until the stream fails for good.
     public var cancellation: Cancellation?
@@ -18,7 +18,7 @@ public struct Ctl: Sendable {
     public var watchTiming: WatchTiming
 
     public init(
-        environment: [String: String], console: Console, timeZone: TimeZone = .current,
+        environment: [String: String], console: Console, timeZone: ZoneInfo = .current,
         clock: @escaping @Sendable () -> Date = { Date() }, cancellation: Cancellation? = nil,
         hasher: any PasswordHasher = CryptPasswordHasher(), watchTiming: WatchTiming = WatchTiming()
     ) {

@@ -1,5 +1,5 @@
 import ControlAPI
-import Foundation
+import FoundationEssentials
 import SystemSupport
 
 /// One line per event of `GET /v1/events`: for people, the local time and what happened; for

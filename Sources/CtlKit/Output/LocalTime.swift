@@ -1,13 +1,14 @@
-public import Foundation
+public import FoundationEssentials
+public import SystemSupport
 
 /// The API's RFC 3339 times shown in the reader's time zone: `14:02:11` for today,
 /// `2026-05-01 14:02` for another day in a table, the full date and time in a block.
 public struct LocalTime: Sendable {
-    public var timeZone: TimeZone
+    public var timeZone: ZoneInfo
     /// What "today" is measured against.
     public var now: Date
 
-    public init(timeZone: TimeZone = .current, now: Date = Date()) {
+    public init(timeZone: ZoneInfo = .current, now: Date = Date()) {
         self.timeZone = timeZone
         self.now = now
     }
@@ -17,10 +18,9 @@ public struct LocalTime: Sendable {
     public func short(_ text: String) -> String {
         guard let date = Self.parse(text) else { return text }
         let parts = components(date)
-        let today = components(now)
         let time = "\(pad(parts.hour)):\(pad(parts.minute)):\(pad(parts.second))"
-        if parts.year == today.year, parts.month == today.month, parts.day == today.day { return time }
-        return "\(parts.year ?? 0)-\(pad(parts.month))-\(pad(parts.day)) \(pad(parts.hour)):\(pad(parts.minute))"
+        if parts.date == components(now).date { return time }
+        return "\(parts.date) \(pad(parts.hour)):\(pad(parts.minute))"
     }
 
     /// The time of day only, for `watch`.
@@ -32,19 +32,16 @@ public struct LocalTime: Sendable {
     /// `2026-05-01 14:02:11`.
     public func full(_ text: String) -> String {
         guard let date = Self.parse(text) else { return text }
-        let parts = components(date)
-        return "\(parts.year ?? 0)-\(pad(parts.month))-\(pad(parts.day)) \(timeOfDay(date))"
+        return "\(components(date).date) \(timeOfDay(date))"
     }
 
-    private func components(_ date: Date) -> DateComponents {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        return calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+    /// The wall clock at `date`, to the second (a fraction is dropped, as a calendar does).
+    private func components(_ date: Date) -> CivilDateTime {
+        timeZone.civilDateTime(at: Int64(date.timeIntervalSince1970.rounded(.down)))
     }
 
-    private func pad(_ value: Int?) -> String {
-        let value = value ?? 0
-        return value < 10 ? "0\(value)" : "\(value)"
+    private func pad(_ value: Int) -> String {
+        value < 10 ? "0\(value)" : "\(value)"
     }
 
     /// `2026-05-01T12:02:11Z`, with an optional fraction and a `Z` or `±hh:mm` offset.
@@ -91,18 +88,9 @@ public struct LocalTime: Sendable {
         default:
             return nil
         }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        // `day` is 1...31 whatever the month, as before: 2026-02-31 counts on into March.
+        let days = CivilDate.daysSince1970(year: year, month: month, day: day)
         let seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146097 + dayOfEra - 719468
     }
 }
