@@ -51,7 +51,7 @@ let package = Package(
             name: "APIBenchmark", dependencies: ["ControlAPI", "Daemon", "AMISimulator", "Config", "SystemSupport"],
             path: "Benchmarks/APIBenchmark", swiftSettings: strict),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore"], swiftSettings: strict),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "AgentCore"], resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "AgentCore", "SystemSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "SystemSupportTests", dependencies: ["SystemSupport"], swiftSettings: strict),
         .testTarget(
             name: "AMITests", dependencies: ["AMI", "AMISimulator", "SystemSupport"],

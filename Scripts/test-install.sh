@@ -168,6 +168,15 @@ for queue in sales support-private support-business; do
 done
 echo "$members" | grep -q "^support-private Local/+972507654321@ccagentd-remote/n$" || fail "maya's mobile is not a member of support-private"
 
+step "ccagentctl report --tz Asia/Jerusalem and --tz Europe/Warsaw (the system's tz database, read without ICU)"
+for zone in Asia/Jerusalem Europe/Warsaw; do
+    report=$(in_root ccagentctl report --tz "$zone" --json)
+    echo "$report"
+    echo "$report" | grep -q "\"time_zone\" *: *\"$zone\"" || fail "the report is not in $zone"
+    echo "$report" | grep -q "dana@example.com" || fail "dana is not in the report for $zone"
+done
+in_root ccagentctl report --tz Asia/Jerusalem
+
 step "SIGTERM"
 kill -TERM "$daemon"
 status=0

@@ -1,4 +1,5 @@
 import AgentCore
+import SystemSupport
 import Testing
 
 @testable import Config
@@ -49,7 +50,7 @@ struct InterfaceValidationTests {
     ])
     func malformedStateInterfacesAreRefusedNamingTheForms(value: String) {
         let text = extensionText("state_interface", value)
-        #expect(problems(text) == [prefix("state_interface", text) + "\"\(value)\" is not a device state Asterisk can watch: \(Self.stateForms)"])
+        #expect(problems(text) == [prefix("state_interface", text) + "\"\(value.escapingControlCharacters)\" is not a device state Asterisk can watch: \(Self.stateForms)"])
     }
 
     @Test func anEmptyStateInterfaceIsRefused() {
@@ -89,7 +90,7 @@ struct InterfaceValidationTests {
         let text = extensionText("interface", value)
         #expect(problems(text) == [
             prefix("interface", text)
-                + "\"\(value)\" is not an Asterisk interface Technology/resource like PJSIP/101, SIP/101, IAX2/101, DAHDI/1 or Local/101@from-queue/n"
+                + "\"\(value.escapingControlCharacters)\" is not an Asterisk interface Technology/resource like PJSIP/101, SIP/101, IAX2/101, DAHDI/1 or Local/101@from-queue/n"
         ])
     }
 
