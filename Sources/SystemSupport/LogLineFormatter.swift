@@ -240,19 +240,11 @@ public struct LogLineFormatter: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Computes the civil date from the epoch without a formatter or calendar (Howard Hinnant's
-    /// `civil_from_days`, proleptic Gregorian, exact for every `Int` day count we can meet).
+    /// The civil date from the epoch without a formatter or calendar (`CivilDate`).
     static func appendTimestamp(seconds: Int, milliseconds: Int, to out: inout [UInt8]) {
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097  // 0...146096
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365  // 0...399
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)  // 0...365, from March 1
-        let shiftedMonth = (5 * dayOfYear + 2) / 153  // 0...11, March = 0
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let date = CivilDate(daysSince1970: days)
+        let (year, month, day) = (date.year, date.month, date.day)
 
         if (0...9999).contains(year) {
             appendDigits(year, count: 4, to: &out)
