@@ -67,6 +67,9 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         case duplicateToken(name: String, sameAs: String, first: SourceLocation)
         /// A file of secrets every user of the machine may read.
         case readableByAll(path: String, mode: UInt32)
+        /// A value holding a C0 control other than TAB, or DEL: `byte`, at `position` (1-based,
+        /// in characters). `value` is nil for a secret, which is never repeated.
+        case controlCharacter(value: String?, byte: UInt8, position: Int)
         /// Anything else that is not allowed, in words.
         case notAllowed(String)
     }
@@ -146,6 +149,10 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
             let octal = String(mode & 0o7777, radix: 8)
             return "\(quoted(path)) holds secrets and every user may read it (mode \(String(repeating: "0", count: max(1, 4 - octal.count)) + octal)); "
                 + "refusing it, as ssh refuses a readable private key: chmod 640 it (or 600) and chown it to root:ccagentd"
+        case .controlCharacter(let value, let byte, let position):
+            let what = value.map(quoted) ?? "the value (not shown: it is a secret)"
+            return "\(what) holds the control character \(Character(UnicodeScalar(byte))) at character \(position); a value may hold tabs "
+                + "but no other control character (no CR, LF, NUL, ESC or DEL): Asterisk, the logs and terminals cannot carry them"
         case .notAllowed(let text): return text
         }
     }

@@ -100,11 +100,17 @@ struct ConfigValidator {
     }
 
     /// Errors sorted by file (in the order the files were read), then line; stable otherwise. A
-    /// mistake in a template is reported once, not once per section inheriting it.
+    /// mistake in a template is reported once, not once per section inheriting it. A value with a
+    /// control byte is refused for that alone: what else is wrong with it is said once it is retyped.
     static func ordered(_ errors: [ConfigError], files: [String]) -> [ConfigError] {
         var seen: Set<String> = []
+        let controlled = Set(errors.compactMap { error -> String? in
+            guard case .controlCharacter = error.kind, let location = error.location else { return nil }
+            return "\(location)\u{0}\(error.key ?? "")"
+        })
         let errors = errors.filter { error in
             guard let location = error.location else { return true }
+            if case .controlCharacter = error.kind {} else if controlled.contains("\(location)\u{0}\(error.key ?? "")") { return false }
             return seen.insert("\(location)\u{0}\(error.key ?? "")\u{0}\(error.message)").inserted
         }
         func rank(_ error: ConfigError) -> (Int, Int) {

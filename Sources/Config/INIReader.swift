@@ -206,7 +206,7 @@ public struct INIReader: Sendable {
     static func redacted(_ line: ArraySlice<UInt8>) -> String {
         let text = string(line)
         let lowered = text.lowercased()
-        for word in ["password", "secret"] {
+        for word in ControlByte.secretWords {
             if let range = lowered.firstRange(of: word) {
                 let end = text.index(text.startIndex, offsetBy: lowered.distance(from: lowered.startIndex, to: range.upperBound))
                 return text[..<end] + " …"
@@ -318,6 +318,9 @@ public struct INIReader: Sendable {
                     }
                 case .entry(let key, let value, let location):
                     if let current {
+                        if let problem = ControlByte.problem(in: key, value) {
+                            errors.append(ConfigError(problem, at: location, section: sections[current].name, key: key))
+                        }
                         sections[current].entries.append(INIEntry(key: key, value: value, location: location))
                     } else if !skipping {
                         errors.append(ConfigError(.entryOutsideSection, at: location, key: key))

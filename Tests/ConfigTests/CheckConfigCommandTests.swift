@@ -74,7 +74,7 @@ struct CheckConfigCommandTests {
         #expect(result.status == 1)
         #expect(!hasControlCharacters(result.stderr.replacingOccurrences(of: "\n", with: "")), "\(result.stderr.debugDescription)")
         let max = line(of: "max_agents", in: ControlCharacterTests.hostile)
-        #expect(result.stderr.contains(#"\#(path):\#(max): [gen\x1b[31mred] max_agents: "\u{9b}9\x7f" is not a whole number"#))
+        #expect(result.stderr.contains(#"\#(path):\#(max): [gen\x1b[31mred] max_agents: "\u{9b}9\x7f" holds the control character \x7f"#))
         let key = line(of: "blue", in: ControlCharacterTests.hostile)
         #expect(result.stderr.contains(#"\#(path):\#(key): [gen\x1b[31mred] co\x1b[2Jlor: unknown key "co\x1b[2Jlor""#))
         #expect(result.stderr.hasSuffix("\(path): \(errors(ControlCharacterTests.hostile).count) errors\n"))

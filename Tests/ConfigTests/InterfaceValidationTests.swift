@@ -46,7 +46,7 @@ struct InterfaceValidationTests {
 
     @Test(arguments: [
         "101", "agent101", "PJSIP/", "Custom:", "hint:", "hint:@ext-local", ":agent101", "/101", "Custom :agent101", "Custom:agent 101",
-        "Custom:agent\t101", "Custom:agent\u{1}101", "Custom:agent101,Custom:agent102", "Cust.om:agent101", "@ext-local",
+        "Custom:agent\t101", "Custom:agent101,Custom:agent102", "Cust.om:agent101", "@ext-local",
     ])
     func malformedStateInterfacesAreRefusedNamingTheForms(value: String) {
         let text = extensionText("state_interface", value)
@@ -85,12 +85,22 @@ struct InterfaceValidationTests {
         ])
     }
 
-    @Test(arguments: ["103", "PJSIP/", "PJSIP /103", "PJSIP/1\u{7F}03", "PJSIP/101,PJSIP/102", "-/103"])
+    @Test(arguments: ["103", "PJSIP/", "PJSIP /103", "PJSIP/101,PJSIP/102", "-/103"])
     func malformedInterfacesAreRefusedWithExamples(value: String) {
         let text = extensionText("interface", value)
         #expect(problems(text) == [
             prefix("interface", text)
                 + "\"\(value.escapingControlCharacters)\" is not an Asterisk interface Technology/resource like PJSIP/101, SIP/101, IAX2/101, DAHDI/1 or Local/101@from-queue/n"
+        ])
+    }
+
+    /// Control bytes are refused for being there (ControlByteValueTests), before the shape is looked at.
+    @Test(arguments: [("interface", "PJSIP/1\u{7F}03", "\\x7f at character 8"), ("state_interface", "Custom:agent\u{1}101", "\\x01 at character 13")])
+    func aControlByteInAnInterfaceIsRefusedForThat(key: String, value: String, shown: String) {
+        let text = extensionText(key, value)
+        #expect(problems(text) == [
+            prefix(key, text) + "\"\(value.escapingControlCharacters)\" holds the control character \(shown); a value may hold tabs but no other "
+                + "control character (no CR, LF, NUL, ESC or DEL): Asterisk, the logs and terminals cannot carry them"
         ])
     }
 
