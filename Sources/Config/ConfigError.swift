@@ -33,6 +33,10 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         case syntax(String)
         /// `#include` of a file already being read: the chain, outermost first, ending with the repeat.
         case includeLoop(chain: [String])
+        /// `#include` of `path` that would be read `depth` levels below the main file, past `limit`.
+        case includeTooDeep(path: String, depth: Int, limit: Int)
+        /// `#include` of `path` when `limit` files have been read already in this load.
+        case tooManyFiles(path: String, limit: Int)
         case unsupportedDirective(String)
         case entryOutsideSection
         case duplicateSection(name: String, first: SourceLocation)
@@ -107,6 +111,11 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unreadable(let path, let reason): return "cannot read \(quoted(path)): \(reason)"
         case .syntax(let text): return "cannot read \(quoted(text)); expected [section], key = value, a ; comment or #include"
         case .includeLoop(let chain): return "#include loop: " + chain.joined(separator: " → ")
+        case .includeTooDeep(let path, let depth, let limit):
+            return "#include of \(quoted(path)) would nest \(depth) deep; at most \(limit) levels of #include are read"
+        case .tooManyFiles(let path, let limit):
+            return "#include of \(quoted(path)) would read a \(Self.ordinal(limit + 1)) file; at most \(limit) files are read per load, "
+                + "a file included twice counting twice"
         case .unsupportedDirective(let text): return "unsupported directive \(quoted(text)); only #include and #tryinclude are read"
         case .entryOutsideSection: return "a key before the first [section]"
         case .duplicateSection(let name, let first): return "section [\(name)] is already defined at \(first)"
@@ -158,6 +167,12 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     private func quoted(_ text: String) -> String { "\"\(text)\"" }
+
+    /// `1st`, `2nd`, `3rd`, `4th`, `11th`, `257th`.
+    static func ordinal(_ number: Int) -> String {
+        let suffix = (11...13).contains(number % 100) ? "th" : [1: "st", 2: "nd", 3: "rd"][number % 10] ?? "th"
+        return "\(number)\(suffix)"
+    }
 
     private func didYouMean(_ suggestion: String?) -> String {
         guard let suggestion else { return "" }

@@ -67,17 +67,27 @@ public struct INIDocument: Sendable, Equatable {
 ///   literal `;` in a value.
 /// - `#include file` or `#include "file"` inserts a file, relative to the including one;
 ///   `#tryinclude` does the same and says nothing when the file is missing. A file that includes
-///   itself, directly or not, is an error naming the chain.
+///   itself, directly or not, is an error naming the chain. At most `maximumIncludeDepth` levels
+///   of `#include` and `maximumFiles` reads per load (a file may be included twice; it counts twice).
 ///
 /// Errors are collected, never thrown: a bad line is reported and skipped.
 public struct INIReader: Sendable {
     public var fileReader: any ConfigFileReader
     /// Longest line accepted, in bytes.
     public var maximumLineLength: Int
+    /// Levels of `#include` below the main file.
+    public var maximumIncludeDepth: Int
+    /// Files read per load, the main one included; a file read twice counts twice.
+    public var maximumFiles: Int
 
-    public init(fileReader: any ConfigFileReader = DiskFileReader(), maximumLineLength: Int = 8192) {
+    public init(
+        fileReader: any ConfigFileReader = DiskFileReader(), maximumLineLength: Int = 8192, maximumIncludeDepth: Int = 16,
+        maximumFiles: Int = 256
+    ) {
         self.fileReader = fileReader
         self.maximumLineLength = maximumLineLength
+        self.maximumIncludeDepth = maximumIncludeDepth
+        self.maximumFiles = maximumFiles
     }
 
     public func read(path: String) -> (document: INIDocument, errors: [ConfigError]) {
@@ -107,11 +117,31 @@ public struct INIReader: Sendable {
         var tokens: [Token] = []
         var errors: [ConfigError] = []
         var files: [String] = []
+        /// Files read so far, a file read twice counting twice.
+        var reads = 0
+        /// `#include` lines refused for their depth, each said once however often its file is read.
+        var tooDeep: Set<SourceLocation> = []
+        var saidTooManyFiles = false
     }
 
+    /// The limits are checked before anything is read, so the recursion is at most
+    /// `maximumIncludeDepth` deep and a fan-out stops after `maximumFiles` reads.
     private func readFile(_ path: String, stack: [String], includedAt: SourceLocation?, optional: Bool, into stream: inout TokenStream) {
         if stack.contains(path) {
             stream.errors.append(ConfigError(.includeLoop(chain: stack + [path]), at: includedAt))
+            return
+        }
+        if stack.count > maximumIncludeDepth {
+            if let includedAt, stream.tooDeep.insert(includedAt).inserted {
+                stream.errors.append(ConfigError(.includeTooDeep(path: path, depth: stack.count, limit: maximumIncludeDepth), at: includedAt))
+            }
+            return
+        }
+        if stream.reads >= maximumFiles {
+            if !stream.saidTooManyFiles {
+                stream.saidTooManyFiles = true
+                stream.errors.append(ConfigError(.tooManyFiles(path: path, limit: maximumFiles), at: includedAt))
+            }
             return
         }
         let bytes: [UInt8]
@@ -121,6 +151,7 @@ public struct INIReader: Sendable {
             if !optional { stream.errors.append(ConfigError(.unreadable(path: path, reason: error.reason), at: includedAt)) }
             return
         }
+        stream.reads += 1
         if !stream.files.contains(path) { stream.files.append(path) }
         let stack = stack + [path]
         var inBlockComment = false
