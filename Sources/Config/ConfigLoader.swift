@@ -46,7 +46,7 @@ enum SectionType: String, CaseIterable {
         case .api:
             [
                 "type", "listen", "socket", "admin_tokens", "session_ttl", "login_attempts_per_login", "login_attempts_per_address",
-                "login_window", "max_connections", "request_timeout",
+                "login_window", "max_connections", "request_timeout", "trusted_proxies",
             ]
         case .remote: ["type", "interface", "followme_family"]
         case .status:
@@ -62,7 +62,7 @@ enum SectionType: String, CaseIterable {
     }
 
     /// Keys that may be repeated, each value a comma list; the values add up.
-    static let listKeys: Set<String> = ["queues", "skills", "extensions", "supervisors"]
+    static let listKeys: Set<String> = ["queues", "skills", "extensions", "supervisors", "trusted_proxies"]
 
     var isSingleton: Bool { self == .general || self == .ami || self == .api || self == .remote }
 }

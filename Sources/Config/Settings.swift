@@ -1,4 +1,5 @@
 public import AgentCore
+public import SystemSupport
 
 /// `[…] type = general`.
 public struct GeneralSettings: Sendable, Equatable {
@@ -103,12 +104,15 @@ public struct APISettings: Sendable, Equatable {
     public var maxConnections: Int
     /// A request must arrive whole within this.
     public var requestTimeout: Duration
+    /// Reverse proxies whose `X-Forwarded-For` names the client, for the login limits and the
+    /// audit; the header of anyone else is ignored.
+    public var trustedProxies: [IPNetwork]
 
     public init(
         listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8088), socket: String? = nil, adminTokensFile: String? = nil,
         adminTokens: [AdminTokenEntry] = [], sessionTTL: Duration = .seconds(28800), loginAttemptsPerLogin: Int = 5,
         loginAttemptsPerAddress: Int = 20, loginWindow: Duration = .seconds(300), maxConnections: Int = 256,
-        requestTimeout: Duration = .seconds(10)
+        requestTimeout: Duration = .seconds(10), trustedProxies: [IPNetwork] = []
     ) {
         self.listen = listen
         self.socket = socket
@@ -120,6 +124,7 @@ public struct APISettings: Sendable, Equatable {
         self.loginWindow = loginWindow
         self.maxConnections = maxConnections
         self.requestTimeout = requestTimeout
+        self.trustedProxies = trustedProxies
     }
 }
 

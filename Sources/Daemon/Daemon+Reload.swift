@@ -56,7 +56,7 @@ extension Daemon {
         var api = old.api
         api.adminTokensFile = new.api.adminTokensFile
         api.adminTokens = new.api.adminTokens
-        if new.api != api { notes.append("[api] listen, socket and limits take effect at the next start") }
+        if new.api != api { notes.append("[api] listen, socket, limits and trusted_proxies take effect at the next start") }
         settings = LoadedConfiguration(general: old.general, ami: new.ami, api: api, core: new.core, files: new.files)
         let now = options.clock()
         let outcome = run { $0.reload(new.core, at: now) }

@@ -103,6 +103,7 @@ struct ConfigManPageTests {
             (.api, "login_attempts_per_address", String(api.loginAttemptsPerAddress)),
             (.api, "login_window", seconds(api.loginWindow)), (.api, "max_connections", String(api.maxConnections)),
             (.api, "request_timeout", seconds(api.requestTimeout)),
+            (.api, "trusted_proxies", api.trustedProxies.isEmpty ? "none" : "?"),
             (.remote, "interface", remote.interfaceTemplate), (.remote, "followme_family", remote.followmeFamily),
             (.status, "color", status.color), (.status, "activate_skills", yesNo(status.activatesSkills)),
             (.status, "default", yesNo(status.isDefault)), (.status, "over_limit", status.overLimit.rawValue),

@@ -17,6 +17,7 @@ import Testing
             ("POST", "/v1/reload", .reload), ("GET", "/v1/events", .events), ("GET", "/healthz", .health),
             ("GET", "/metrics", .metrics), ("GET", "/v1/agents/", .agents),
             ("GET", "/v1/reports/time-in-status", .timeInStatusReport),
+            ("DELETE", "/v1/logins/dana@example.com/lock", .unlockLogin("dana@example.com")),
         ]
         for (method, path, expected) in cases {
             #expect(try Self.route(method, path).get() == expected, "\(method) \(path)")
@@ -24,7 +25,10 @@ import Testing
     }
 
     @Test func unknownPathsAre404() {
-        for path in ["/", "/v1", "/v2/agents", "/v1/agents/dana/status/extra", "/v1/agents//status", "/v1/nope", "/healthz/x"] {
+        for path in [
+            "/", "/v1", "/v2/agents", "/v1/agents/dana/status/extra", "/v1/agents//status", "/v1/nope", "/healthz/x", "/v1/logins/dana",
+            "/v1/logins//lock", "/v1/logins/dana/locked",
+        ] {
             guard case .failure(let failure) = Self.route("GET", path) else {
                 Issue.record("\(path) matched")
                 continue

@@ -28,11 +28,12 @@ extension Harness {
 
     /// One request over TCP (or the Unix socket), answered whole.
     func api(
-        _ method: String, _ path: String, body: JSONValue? = nil, token: String? = nil, overSocket: Bool = false
+        _ method: String, _ path: String, body: JSONValue? = nil, token: String? = nil, overSocket: Bool = false,
+        headers: [(name: String, value: String)] = []
     ) throws -> APIAnswer {
         let endpoint: Endpoint = overSocket ? .socket(path: socketPath) : .http(host: "127.0.0.1", port: try apiPort(), basePath: "")
         let client = HTTPClient(endpoint: endpoint, token: token, timeout: .seconds(10))
-        let response = try client.send(ClientRequest(method: method, path: path, body: body))
+        let response = try client.send(ClientRequest(method: method, path: path, body: body, headers: headers))
         return APIAnswer(status: response.status, headers: response.head.headers, body: response.body)
     }
 
@@ -53,12 +54,13 @@ extension Harness {
         var action: String
         var target: String?
         var outcome: String
+        var detail: String?
     }
 
     /// The store's audit log, oldest first, read through a second connection.
     func auditRows() throws -> [AuditRow] {
         try Store(path: databasePath).audit(limit: 10_000).reversed().map {
-            AuditRow(actor: $0.actor.description, source: $0.source, action: $0.action, target: $0.target, outcome: $0.outcome)
+            AuditRow(actor: $0.actor.description, source: $0.source, action: $0.action, target: $0.target, outcome: $0.outcome, detail: $0.detail)
         }
     }
 }

@@ -14,6 +14,8 @@ enum APIRoute: Sendable, Equatable {
     case skills
     case extensions
     case reload
+    /// `DELETE /v1/logins/{login}/lock`: an admin clears a login's lock.
+    case unlockLogin(String)
     case timeInStatusReport
     case events
     case health
@@ -60,6 +62,8 @@ enum APIRoute: Sendable, Equatable {
             if path[1] == "reports", path[2] == "time-in-status" { return [("GET", .timeInStatusReport)] }
             guard path[1] == "agents", !path[2].isEmpty else { return [] }
             return [("GET", .agent(AgentID(path[2])))]
+        case 4 where path[0] == "v1" && path[1] == "logins" && !path[2].isEmpty && path[3] == "lock":
+            return [("DELETE", .unlockLogin(path[2]))]
         case 4 where path[0] == "v1" && path[1] == "agents" && !path[2].isEmpty:
             let agent = AgentID(path[2])
             switch path[3] {

@@ -1,6 +1,8 @@
 import AgentCore
 import Config
 import Daemon
+import Dispatch
+import SystemSupport
 
 extension APIRouter {
     /// `Authorization: Bearer TOKEN` → the token; nil for another scheme or a token with
@@ -15,16 +17,17 @@ extension APIRouter {
         return text
     }
 
-    static func source(of context: RequestContext) -> String {
-        context.isLocalSocket ? "api:local" : "api:\(context.peer)"
+    /// Who sent the request: the peer, or the client a trusted proxy names.
+    func client(of request: HTTPRequest, _ context: RequestContext) -> ClientAddress {
+        ClientAddress(context: context, forwardedFor: request.headers.listElements(name: "X-Forwarded-For"), trusted: trustedProxies)
     }
 
     /// The caller behind a request: a session's user (still in the configuration, active, with
     /// the password it logged in with), an admin token's name, or a local admin on the Unix socket.
-    func authenticate(token: String?, context: RequestContext, state: DaemonSnapshot, now: ContinuousClock.Instant)
+    func authenticate(token: String?, context: RequestContext, client: ClientAddress, state: DaemonSnapshot, now: ContinuousClock.Instant)
         -> Result<Caller, APIFailure>
     {
-        let source = Self.source(of: context)
+        let source = client.source
         guard let token else {
             return context.isLocalSocket ? .success(Caller(actor: .admin("local"), source: source, credential: .local)) : .failure(.unauthorized)
         }
@@ -82,14 +85,14 @@ extension APIRouter {
         case .success(let fields): (login, password) = fields
         case .failure(let failure): return responder.respond(failure.response)
         }
-        let address = context.isLocalSocket ? "local" : context.peer
-        let source = Self.source(of: context)
+        let client = client(of: request, context)
+        let (address, source) = (client.address, client.source)
         // Charged before the slow check, so a burst of parallel guesses cannot all slip through.
         switch limiter.checkAndCharge(login: login, address: address, now: .now) {
         case .allowed:
             break
         case .limited(let retryAfter):
-            let seconds = max(1, Int(retryAfter.components.seconds) + (retryAfter.components.attoseconds > 0 ? 1 : 0))
+            let seconds = Self.wholeSeconds(retryAfter)
             logger.warning("api.login_rate_limited", [("login", .string(login)), ("source", .string(source))])
             let failure = APIFailure(
                 status: .tooManyRequests, code: "too_many_attempts",
@@ -112,11 +115,19 @@ extension APIRouter {
                 // which logins exist.
                 let matches = hash.map { PasswordCheck.verify(password, against: $0) } ?? PasswordCheck.rejectUnknownLogin(password, costLike: decoy)
                 guard matches, let hash, let knownUser else {
-                    limiter.chargeFailure(login: login, address: address, now: .now)
-                    logger.warning("api.login_failed", [("login", .string(login)), ("source", .string(source))])
+                    // Beyond the address's allowance the answer is held back: the address is
+                    // slowed, and nobody's right password is refused for it.
+                    let delay = limiter.chargeFailure(login: login, address: address, now: .now)
+                    var fields: [(String, LogValue)] = [("login", .string(login)), ("source", .string(source))]
+                    if delay > .zero { fields.append(("delay_ms", .int(Int(delay / .milliseconds(1))))) }
+                    logger.warning("api.login_failed", fields)
                     var failure = APIFailure.unauthorized
                     failure.message = "wrong login or password"
-                    return responder.respond(failure.response)
+                    let response = failure.response
+                    guard delay > .zero else { return responder.respond(response) }
+                    return passwordQueue.asyncAfter(deadline: .now() + .milliseconds(Int(delay / .milliseconds(1)))) {
+                        responder.respond(response)
+                    }
                 }
                 limiter.refund(login: login, address: address, now: .now)
                 let created: (token: String, expiresAfter: Duration)

@@ -12,6 +12,8 @@ final class APIRouter: Sendable {
     let logger: Logger
     let sessions: SessionStore
     let limiter: LoginRateLimiter
+    /// `[api] trusted_proxies`, fixed at start like the limits.
+    let trustedProxies: [IPNetwork]
     let hub: EventHub
     /// crypt(3) is slow on purpose; it runs here, never on the server's or daemon's thread.
     let passwordQueue = DispatchQueue(label: "ccagentd.api.passwords", attributes: .concurrent)
@@ -28,6 +30,7 @@ final class APIRouter: Sendable {
         sessions = SessionStore(ttl: settings.sessionTTL)
         limiter = LoginRateLimiter(
             perLogin: settings.loginAttemptsPerLogin, perAddress: settings.loginAttemptsPerAddress, window: settings.loginWindow)
+        trustedProxies = settings.trustedProxies
     }
 
     /// What a caller proved who it is with.
@@ -78,9 +81,10 @@ final class APIRouter: Sendable {
             return responder.respond(APIFailure.unauthorized.response)
         }
         let now = ContinuousClock.now
+        let client = client(of: request, context)
         daemon.withState { [self, body] state in
             let caller: Caller
-            switch authenticate(token: token, context: context, state: state, now: now) {
+            switch authenticate(token: token, context: context, client: client, state: state, now: now) {
             case .success(let found): caller = found
             case .failure(let failure): return responder.respond(failure.response)
             }
@@ -160,6 +164,8 @@ final class APIRouter: Sendable {
                 return responder.respond(APIFailure.forbidden("only admins may reload the configuration").response)
             }
             reload(caller: caller, responder: responder)
+        case .unlockLogin(let login):
+            unlock(login, caller: caller, isAdmin: machine.role(of: caller.actor) == .admin, responder: responder)
         case .timeInStatusReport:
             timeInStatusReport(request, caller: caller, machine: machine, responder: responder)
         case .events:

@@ -7,22 +7,28 @@ import Glibc
 /// What `LoginRateLimiter.check` says of a login attempt.
 public enum LoginRateDecision: Sendable, Equatable {
     case allowed
-    /// Too many recent failures: answer 429 with `Retry-After` (whole seconds, rounded up).
+    /// The login has failed too often: answer 429 with `Retry-After` (whole seconds, rounded up).
     case limited(retryAfter: Duration)
-    /// As many checks as the address may fail are already running: nothing failed yet, so try
-    /// again in a moment (429, `Retry-After: 1`).
+    /// As many checks as the address may run at once are already running: nothing failed yet,
+    /// so try again in a moment (429, `Retry-After: 1`).
     case busy
 }
 
-/// Limits failed password logins per login and per client address over a sliding window, so a
-/// password cannot be guessed fast from one place nor one account from many.
+/// Limits failed password logins over a sliding window: per login, a lock; per client address,
+/// a slowdown.
 ///
-/// Use: `check` before verifying the password (a limited attempt is not verified at all), then
-/// `recordFailure` or `recordSuccess`; or, when checks run in parallel, `checkAndCharge` then
-/// `refund` on success. Failures for logins that do not exist count too, the same
-/// way, so the answers do not tell which logins exist. Memory is bounded: each key keeps at most
-/// its limit of instants, keys whose failures have all left the window are purged, and each table
-/// holds at most `maximumTrackedKeys` keys.
+/// - A login that failed `perLogin` times is locked, from everywhere, until the oldest failure
+///   leaves the window (or an admin `unlock`s it): that account is being guessed.
+/// - An address that failed `perAddress` times is slowed, never locked: every further failure
+///   from it is answered a second later than the one before, up to `maximumFailureDelay`.
+///   Everyone behind one address (an office NAT, a reverse proxy, loopback) shares it, so its
+///   failures must not refuse anybody's right password.
+///
+/// Use: `checkAndCharge` before verifying the password (a locked login is not verified at all),
+/// then `refund` (good password) or `chargeFailure` (bad). Failures for logins that do not exist
+/// count too, the same way, so the answers do not tell which logins exist. Memory is bounded:
+/// each key keeps at most its limit of instants, keys whose failures have all left the window
+/// are purged, and each table holds at most `maximumTrackedKeys` keys.
 ///
 /// IPv6 addresses count per /64, the block one host or one customer usually holds, so hopping
 /// addresses inside it does not escape the limit.
@@ -31,45 +37,50 @@ public final class LoginRateLimiter: Sendable {
     public let perAddress: Int
     public let window: Duration
     public let maximumTrackedKeys: Int
+    /// The longest an answer to a failure is held back.
+    public let maximumFailureDelay: Duration
     private let state: Mutex<State>
 
     struct State {
         var logins: FailureLog
         var addresses: FailureLog
+        /// Failures of each address beyond its allowance, since it last had room.
+        var overLimit: [String: Int] = [:]
         /// Checks charged to each address and not yet settled.
         var inFlight: [String: Int] = [:]
     }
 
-    public init(perLogin: Int = 5, perAddress: Int = 20, window: Duration = .seconds(300), maximumTrackedKeys: Int = 10_000) {
+    public init(
+        perLogin: Int = 5, perAddress: Int = 20, window: Duration = .seconds(300), maximumTrackedKeys: Int = 10_000,
+        maximumFailureDelay: Duration = .seconds(10)
+    ) {
         self.perLogin = max(1, perLogin)
         self.perAddress = max(1, perAddress)
         self.window = window
         self.maximumTrackedKeys = max(1, maximumTrackedKeys)
+        self.maximumFailureDelay = maximumFailureDelay
         state = Mutex(
             State(
                 logins: FailureLog(limit: perLogin, window: window, maximumKeys: maximumTrackedKeys),
                 addresses: FailureLog(limit: perAddress, window: window, maximumKeys: maximumTrackedKeys)))
     }
 
+    /// Whether the login may try now. The address never refuses: it only slows failures.
     public func check(login: String, address: String, now: ContinuousClock.Instant) -> LoginRateDecision {
-        let (loginKey, addressKey) = (Self.loginKey(login), Self.addressKey(address))
-        let wait = state.withLock { state in
-            [state.logins.retryAfter(loginKey, now: now), state.addresses.retryAfter(addressKey, now: now)].compactMap { $0 }.max()
-        }
+        let loginKey = Self.loginKey(login)
+        let wait = state.withLock { $0.logins.retryAfter(loginKey, now: now) }
         return wait.map { .limited(retryAfter: $0) } ?? .allowed
     }
 
     /// `check`, and when allowed the attempt counts at once, before its (slow) password check:
     /// against the login (so a parallel burst on one account gets exactly its limit through),
     /// and as one check in flight for the address, which may have at most `perAddress` of them
-    /// (`.busy` beyond). Settle each allowed attempt with `refund` (good password) or
-    /// `chargeFailure` (bad). Good logins from one office therefore never block it: only
-    /// failures fill the address's window.
+    /// (`.busy` beyond: that bounds the CPU one address can take). Settle each allowed attempt
+    /// with `refund` (good password) or `chargeFailure` (bad).
     public func checkAndCharge(login: String, address: String, now: ContinuousClock.Instant) -> LoginRateDecision {
         let (loginKey, addressKey) = (Self.loginKey(login), Self.addressKey(address))
         return state.withLock { state -> LoginRateDecision in
-            let wait = [state.logins.retryAfter(loginKey, now: now), state.addresses.retryAfter(addressKey, now: now)].compactMap { $0 }.max()
-            if let wait { return .limited(retryAfter: wait) }
+            if let wait = state.logins.retryAfter(loginKey, now: now) { return .limited(retryAfter: wait) }
             let running = state.inFlight[addressKey, default: 0]
             guard running < perAddress else { return .busy }
             state.logins.record(loginKey, now: now)
@@ -89,12 +100,13 @@ public final class LoginRateLimiter: Sendable {
     }
 
     /// After `checkAndCharge`, a bad password: the address's check is done and counts as a
-    /// failure (the login's was counted when charged).
-    public func chargeFailure(login: String, address: String, now: ContinuousClock.Instant) {
+    /// failure (the login's was counted when charged). Returns how long to hold the answer back.
+    @discardableResult
+    public func chargeFailure(login: String, address: String, now: ContinuousClock.Instant) -> Duration {
         let addressKey = Self.addressKey(address)
-        state.withLock { state in
-            state.addresses.record(addressKey, now: now)
+        return state.withLock { state in
             Self.settle(addressKey, in: &state)
+            return recordAddressFailure(addressKey, in: &state, now: now)
         }
     }
 
@@ -103,11 +115,30 @@ public final class LoginRateLimiter: Sendable {
         state.inFlight[addressKey] = left > 0 ? left : nil
     }
 
-    public func recordFailure(login: String, address: String, now: ContinuousClock.Instant) {
+    /// Counts a failure of the address; the delay for its answer: none within the allowance,
+    /// then one second more for each failure beyond it, at most `maximumFailureDelay`.
+    private func recordAddressFailure(_ key: String, in state: inout State, now: ContinuousClock.Instant) -> Duration {
+        let full = state.addresses.retryAfter(key, now: now) != nil
+        state.addresses.record(key, now: now)
+        guard full else {
+            state.overLimit[key] = nil
+            return .zero
+        }
+        if state.overLimit[key] == nil, state.overLimit.count >= maximumTrackedKeys {
+            state.overLimit = state.overLimit.filter { state.addresses.failures[$0.key] != nil }
+        }
+        let over = state.overLimit[key, default: 0] + 1
+        state.overLimit[key] = over
+        return min(.seconds(over), maximumFailureDelay)
+    }
+
+    /// A failure without `checkAndCharge`; returns how long to hold its answer back.
+    @discardableResult
+    public func recordFailure(login: String, address: String, now: ContinuousClock.Instant) -> Duration {
         let (loginKey, addressKey) = (Self.loginKey(login), Self.addressKey(address))
-        state.withLock { state in
+        return state.withLock { state in
             state.logins.record(loginKey, now: now)
-            state.addresses.record(addressKey, now: now)
+            return recordAddressFailure(addressKey, in: &state, now: now)
         }
     }
 
@@ -118,11 +149,24 @@ public final class LoginRateLimiter: Sendable {
         state.withLock { state in state.logins.clear(loginKey) }
     }
 
+    /// An admin's unlock: the login's failures are forgotten. Returns how long it was still
+    /// locked for, nil when it was not locked.
+    @discardableResult
+    public func unlock(login: String, now: ContinuousClock.Instant) -> Duration? {
+        let loginKey = Self.loginKey(login)
+        return state.withLock { state in
+            let left = state.logins.retryAfter(loginKey, now: now)
+            state.logins.clear(loginKey)
+            return left
+        }
+    }
+
     /// Drops whatever has left the window. Call it now and then; recording does it when full.
     public func purge(now: ContinuousClock.Instant) {
         state.withLock { state in
             state.logins.purge(now: now)
             state.addresses.purge(now: now)
+            state.overLimit = state.overLimit.filter { state.addresses.failures[$0.key] != nil }
         }
     }
 

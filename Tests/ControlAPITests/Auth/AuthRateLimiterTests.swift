@@ -36,23 +36,50 @@ import Testing
         #expect(limiter.check(login: "dana", address: "a", now: start + .milliseconds(60_500)) == .allowed)
     }
 
-    @Test func anAddressIsLimitedAcrossLogins() {
-        let limiter = LoginRateLimiter(perLogin: 5, perAddress: 4, window: .seconds(300))
-        for (i, login) in ["a", "b", "c", "d"].enumerated() { fail(limiter, login, from: "203.0.113.9", at: i) }
-        #expect(limiter.check(login: "e", address: "203.0.113.9", now: at(10)) == .limited(retryAfter: .seconds(290)))
-        #expect(limiter.check(login: "e", address: "203.0.113.10", now: at(10)) == .allowed)
+    /// Everyone behind one address (an office NAT, a reverse proxy, loopback) shares it: its
+    /// failures slow its further failures down, and never lock anybody out.
+    @Test func anAddressOverItsAllowanceIsSlowedNeverLocked() {
+        let limiter = LoginRateLimiter(perLogin: 5, perAddress: 4, window: .seconds(300), maximumFailureDelay: .seconds(3))
+        for (i, login) in ["a", "b", "c", "d"].enumerated() {
+            #expect(limiter.recordFailure(login: login, address: "203.0.113.9", now: at(i)) == .zero)
+        }
+        #expect(limiter.check(login: "e", address: "203.0.113.9", now: at(10)) == .allowed)
+        #expect(limiter.checkAndCharge(login: "e", address: "203.0.113.9", now: at(10)) == .allowed)
+        // Each failure beyond the allowance is answered a second later than the one before, up to the cap.
+        #expect(limiter.chargeFailure(login: "e", address: "203.0.113.9", now: at(10)) == .seconds(1))
+        let delays = (11..<15).map { limiter.recordFailure(login: "x\($0)", address: "203.0.113.9", now: at($0)) }
+        #expect(delays == [.seconds(2), .seconds(3), .seconds(3), .seconds(3)])
+        // Another address is not slowed.
+        #expect(limiter.recordFailure(login: "f", address: "203.0.113.10", now: at(15)) == .zero)
+        // Once fewer than its allowance are left in the window, the address starts afresh.
+        let later = (0..<5).map { limiter.recordFailure(login: "g\($0)", address: "203.0.113.9", now: at(400)) }
+        #expect(later == [.zero, .zero, .zero, .zero, .seconds(1)])
     }
 
-    @Test func whenBothAreLimitedTheLongerWaitWins() {
+    @Test func onlyTheLoginsOwnFailuresLockIt() {
         let limiter = LoginRateLimiter(perLogin: 2, perAddress: 2, window: .seconds(100))
         fail(limiter, "dana", from: "y", at: 0)
         fail(limiter, "other", from: "x", at: 10)
         fail(limiter, "more", from: "x", at: 20)
         fail(limiter, "dana", from: "z", at: 50)
-        // dana: failures at 0 and 50, free at 100; x: at 10 and 20, free at 110.
-        #expect(limiter.check(login: "dana", address: "x", now: at(60)) == .limited(retryAfter: .seconds(50)))
+        // dana: failures at 0 and 50, locked until 100, from wherever; x is only slowed.
+        #expect(limiter.check(login: "dana", address: "x", now: at(60)) == .limited(retryAfter: .seconds(40)))
         #expect(limiter.check(login: "dana", address: "w", now: at(60)) == .limited(retryAfter: .seconds(40)))
-        #expect(limiter.check(login: "other", address: "x", now: at(60)) == .limited(retryAfter: .seconds(50)))
+        #expect(limiter.check(login: "other", address: "x", now: at(60)) == .allowed)
+    }
+
+    @Test func anAdminUnlockForgetsTheLoginsFailures() {
+        let limiter = LoginRateLimiter(perLogin: 3, perAddress: 100, window: .seconds(300))
+        fail(limiter, "Dana@example.com", at: 0, times: 3)
+        #expect(limiter.check(login: "dana@example.com", address: "192.0.2.9", now: at(60)) == .limited(retryAfter: .seconds(240)))
+        #expect(limiter.unlock(login: "DANA@example.com", now: at(60)) == .seconds(240))
+        #expect(limiter.check(login: "dana@example.com", address: "192.0.2.9", now: at(60)) == .allowed)
+        // Its whole allowance back, not one try.
+        fail(limiter, "dana@example.com", at: 61, times: 2)
+        #expect(limiter.check(login: "dana@example.com", address: "192.0.2.9", now: at(62)) == .allowed)
+        #expect(limiter.unlock(login: "eli@example.com", now: at(62)) == nil)
+        #expect(limiter.unlock(login: "dana@example.com", now: at(62)) == nil, "two failures of three: not locked")
+        #expect(limiter.check(login: "dana@example.com", address: "192.0.2.9", now: at(62)) == .allowed)
     }
 
     @Test func successClearsTheLoginButNotTheAddress() {
@@ -61,9 +88,9 @@ import Testing
         limiter.recordSuccess(login: "dana", address: "192.0.2.1", now: at(1))
         fail(limiter, "dana", at: 2, times: 2)
         #expect(limiter.check(login: "dana", address: "192.0.2.2", now: at(3)) == .allowed)
-        // The address has its 4 failures still; one more and it is limited.
+        // The address has its 4 failures still; one more fills it, and the next is slowed.
         fail(limiter, "eli", at: 3)
-        #expect(limiter.check(login: "zoe", address: "192.0.2.1", now: at(4)) == .limited(retryAfter: .seconds(296)))
+        #expect(limiter.recordFailure(login: "zoe", address: "192.0.2.1", now: at(4)) == .seconds(1))
     }
 
     @Test func loginsCountWhateverTheirCase() {
@@ -83,8 +110,8 @@ import Testing
         let limiter = LoginRateLimiter(perLogin: 100, perAddress: 2)
         fail(limiter, "a", from: "2001:db8:1:2::1", at: 0)
         fail(limiter, "b", from: "2001:db8:1:2::2", at: 0)
-        #expect(limiter.check(login: "c", address: "2001:db8:1:2:ffff::3", now: at(1)) != .allowed)
-        #expect(limiter.check(login: "c", address: "2001:db8:1:3::1", now: at(1)) == .allowed)
+        #expect(limiter.recordFailure(login: "c", address: "2001:db8:1:2:ffff::3", now: at(1)) == .seconds(1))
+        #expect(limiter.recordFailure(login: "c", address: "2001:db8:1:3::1", now: at(1)) == .zero)
     }
 
     @Test func aFloodOfRandomLoginsFromManyAddressesStaysBounded() {
@@ -97,8 +124,9 @@ import Testing
         // The newest are the ones still counted.
         let now = start + .seconds(5)
         #expect(limiter.check(login: "guess4999@example.com", address: "192.0.2.1", now: now) != .allowed)
-        #expect(limiter.check(login: "x", address: address(4999), now: now) != .allowed)
         #expect(limiter.check(login: "guess0@example.com", address: "192.0.2.1", now: now) == .allowed)
+        #expect(limiter.recordFailure(login: "x", address: address(4999), now: now) == .seconds(1))
+        #expect(limiter.recordFailure(login: "x", address: address(0), now: now) == .zero)
     }
 
     @Test func keysHoldAtMostTheirLimitOfInstants() {
@@ -159,11 +187,14 @@ import Testing
             limiter.chargeFailure(login: "dana", address: "192.0.2.1", now: at(t))
         }
         #expect(limiter.checkAndCharge(login: "dana", address: "192.0.2.1", now: at(13)) == .limited(retryAfter: .seconds(297)))
-        #expect(limiter.checkAndCharge(login: "eli", address: "192.0.2.1", now: at(14)) == .limited(retryAfter: .seconds(296)))
+        // The address is full: eli still gets checked, and a failure of hers is answered late.
+        #expect(limiter.checkAndCharge(login: "eli", address: "192.0.2.1", now: at(14)) == .allowed)
+        #expect(limiter.chargeFailure(login: "eli", address: "192.0.2.1", now: at(14)) == .seconds(1))
         // A good password clears the login; the address keeps its failures.
-        limiter.refund(login: "dana", address: "192.0.2.1", now: at(15))
-        #expect(limiter.check(login: "dana", address: "198.51.100.1", now: at(15)) == .allowed)
-        #expect(limiter.check(login: "eli", address: "192.0.2.1", now: at(15)) == .limited(retryAfter: .seconds(295)))
+        #expect(limiter.checkAndCharge(login: "eli", address: "192.0.2.1", now: at(15)) == .allowed)
+        limiter.refund(login: "eli", address: "192.0.2.1", now: at(15))
+        #expect(limiter.check(login: "eli", address: "198.51.100.1", now: at(15)) == .allowed)
+        #expect(limiter.recordFailure(login: "zoe", address: "192.0.2.1", now: at(16)) == .seconds(2))
     }
 
     @Test func manyGoodLoginsAtOnceFromOneAddressAreBusyNeverBlocked() {
@@ -178,10 +209,12 @@ import Testing
             limiter.refund(login: "agent\(index)", address: "192.0.2.1", now: at(1))
         }
         #expect(limiter.check(login: "x", address: "192.0.2.1", now: at(2)) == .allowed)
-        // Checks in flight plus failures never exceed the address's allowance at any moment.
+        // Checks in flight never exceed the address's allowance at any moment; failures beyond it are slowed.
         for index in 0..<4 { _ = limiter.checkAndCharge(login: "guess\(index)", address: "198.51.100.7", now: at(3)) }
         #expect(limiter.checkAndCharge(login: "guess9", address: "198.51.100.7", now: at(3)) == .busy)
-        for index in 0..<4 { limiter.chargeFailure(login: "guess\(index)", address: "198.51.100.7", now: at(3)) }
-        #expect(limiter.checkAndCharge(login: "guess9", address: "198.51.100.7", now: at(4)) == .limited(retryAfter: .seconds(299)))
+        let delays = (0..<4).map { limiter.chargeFailure(login: "guess\($0)", address: "198.51.100.7", now: at(3)) }
+        #expect(delays == [.zero, .zero, .zero, .zero])
+        #expect(limiter.checkAndCharge(login: "guess9", address: "198.51.100.7", now: at(4)) == .allowed)
+        #expect(limiter.chargeFailure(login: "guess9", address: "198.51.100.7", now: at(4)) == .seconds(1))
     }
 }
