@@ -113,6 +113,22 @@ import Testing
         ])
     }
 
+    @Test func unlockSaysWhetherTheLoginWasLocked() {
+        #expect(ctl.run(["unlock", "locked@example.com"]) == 0)
+        #expect(ctl.run(["unlock", "dana@example.com"]) == 0)
+        #expect(ctl.output.lines == ["locked@example.com: unlocked", "dana@example.com: was not locked"])
+        let json = TestCtl(environment: ctl.environment)
+        #expect(json.run(["unlock", "odd/login@example.com", "--json"]) == 0)
+        #expect(json.output.lines == [#"{"login":"odd/login@example.com","was_locked":false}"#])
+        #expect(daemon.seen.map { "\($0.method) \($0.target)" } == [
+            "DELETE /v1/logins/locked@example.com/lock", "DELETE /v1/logins/dana@example.com/lock",
+            "DELETE /v1/logins/odd%2Flogin@example.com/lock",
+        ])
+        let refused = TestCtl(environment: ctl.environment)
+        #expect(refused.run(["unlock", "forbidden@example.com"]) == 77)
+        #expect(refused.error.lines == ["Error: only admins may unlock a login"])
+    }
+
     @Test func daemonTextIsEscapedInTablesWarningsAndErrorDetails() {
         daemon.update {
             $0.agents["eve"] = FakeDaemon.agent("eve@example.com", name: "E\u{1B}[31mve", status: "connected", since: nil, extension: nil)

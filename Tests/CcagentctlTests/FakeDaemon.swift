@@ -100,6 +100,9 @@ final class FakeDaemon: Sendable {
             return agentRoute(request.method, login: path[2], action: path.count > 3 ? path[3] : nil, body: body, responder, state: shared)
         }
         switch (request.method, path) {
+        case ("DELETE", let path) where path.count == 4 && path[0] == "v1" && path[1] == "logins" && path[3] == "lock":
+            guard path[2] != "forbidden@example.com" else { return responder.respond(error(403, "forbidden", "only admins may unlock a login")) }
+            responder.respond(.json(.ok, ["login": .string(path[2]), "was_locked": .bool(path[2] == "locked@example.com")]))
         case ("GET", ["v1", "agents"]):
             let agents = shared.state.withLock { $0.agents }.sorted { $0.key < $1.key }.map(\.value)
             responder.respond(.json(.ok, ["agents": .array(agents)]))

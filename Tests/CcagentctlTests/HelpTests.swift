@@ -2,7 +2,7 @@ import CtlKit
 import Testing
 
 @Suite struct HelpTests {
-    static let commands = ["agents", "agent", "extensions", "login", "logout", "status", "report", "watch", "reload", "hash-password"]
+    static let commands = ["agents", "agent", "extensions", "login", "logout", "status", "report", "watch", "reload", "unlock", "hash-password"]
 
     @Test func aSubcommandsHelpHasArgumentParsersSections() {
         #expect(HelpFormatter.help(command: "agent") == """

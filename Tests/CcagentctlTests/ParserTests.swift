@@ -19,6 +19,7 @@ import Testing
         (["status", "dana@example.com", "break"], .status(login: "dana@example.com", status: "break")),
         (["watch"], .watch),
         (["reload"], .reload),
+        (["unlock", "dana@example.com"], .unlock(login: "dana@example.com")),
         (["hash-password"], .hashPassword(method: .yescrypt, fromStandardInput: false)),
         (["hash-password", "--stdin", "--method", "sha512"], .hashPassword(method: .sha512, fromStandardInput: true)),
         (["hash-password", "--method=yescrypt"], .hashPassword(method: .yescrypt, fromStandardInput: false)),

@@ -94,6 +94,14 @@ enum CommandCatalog {
                 error on standard error and exits 1 (the daemon keeps the configuration it has).
                 """),
         CommandSpec(
+            name: "unlock", abstract: "Let a login locked by failed passwords try again at once.",
+            discussion: """
+                After login_attempts_per_login failed passwords a login is locked for up to
+                login_window; this clears its failures (admins only, audited). Prints
+                '<login>: unlocked', or '<login>: was not locked'.
+                """,
+            arguments: [.init(name: "login", help: "The locked login, e.g. dana@example.com.")]),
+        CommandSpec(
             name: "hash-password", abstract: "Print a crypt(3) hash for a user's 'password =' key.",
             discussion: """
                 Asks twice on the terminal, without echo. With --stdin it reads one line from

@@ -132,6 +132,7 @@ public enum CommandLineParser {
             case "report": return try report(spec, login: p.first)
             case "watch": return .watch
             case "reload": return .reload
+            case "unlock": return .unlock(login: p[0])
             default:
                 var method = HashMethod.yescrypt
                 if let name = value(of: "--method") {

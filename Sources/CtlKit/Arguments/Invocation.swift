@@ -36,6 +36,8 @@ public enum CtlCommand: Sendable, Equatable {
     case report(login: String?, day: ReportDay?, timeZone: String?)
     case watch
     case reload
+    /// `DELETE /v1/logins/{login}/lock`: clears a login locked by failed passwords.
+    case unlock(login: String)
     case hashPassword(method: HashMethod, fromStandardInput: Bool)
 }
 

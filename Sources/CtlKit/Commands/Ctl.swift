@@ -122,6 +122,7 @@ extension CtlCommand {
         case .report: "report"
         case .watch: "watch"
         case .reload: "reload"
+        case .unlock: "unlock"
         case .hashPassword: "hash-password"
         }
     }

@@ -17,6 +17,7 @@ enum DaemonRequests {
         case .report(let login, let day, let zone):
             ClientRequest(method: "GET", path: "/v1/reports/time-in-status" + query([("day", day?.description), ("agent", login), ("tz", zone)]))
         case .reload: ClientRequest(method: "POST", path: "/v1/reload")
+        case .unlock(let login): ClientRequest(method: "DELETE", path: "/v1/logins/\(segment(login))/lock")
         case .watch: ClientRequest(method: "GET", path: "/v1/events", headers: [(name: "Accept", value: "text/event-stream")])
         case .hashPassword: nil
         }

@@ -1,4 +1,5 @@
 import ControlAPI
+import SystemSupport
 
 /// Prints an answer of the control API: the JSON as sent with `--json`, else a table, a block
 /// or one line; warnings on standard error. A refusal is thrown for its exit status.
@@ -50,6 +51,10 @@ struct ResponsePrinter {
             guard body["reloaded"]?.boolValue == true else { throw .malformedAnswer("no \"reloaded\": true") }
             let notes = try body.list("notes", in: "reload").map { "  \($0.shown)\n" }
             return "reloaded\n" + notes.joined()
+        case .unlock(let login):
+            guard let wasLocked = body["was_locked"]?.boolValue else { throw .malformedAnswer("no \"was_locked\"") }
+            let shown = body["login"]?.text ?? login.escapingControlCharacters
+            return "\(shown): \(wasLocked ? "unlocked" : "was not locked")\n"
         case .watch, .hashPassword:
             return ""
         }
