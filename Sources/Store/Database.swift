@@ -134,6 +134,37 @@ public final class Database {
 
     // MARK: Transactions
 
+    /// Whether a transaction begun with `begin()` is open.
+    public var isInTransaction: Bool { inTransaction }
+
+    /// Opens a transaction that `commit()` or `rollback()` ends: for the daemon's group commit,
+    /// whose writes come from several inputs before one commit. IMMEDIATE, as in `transaction`.
+    public func begin() throws(StoreError) {
+        precondition(!inTransaction, "nested transaction")
+        try execute("BEGIN IMMEDIATE")
+        inTransaction = true
+    }
+
+    /// Commits the transaction `begin()` opened; when that fails, it is rolled back.
+    public func commit() throws(StoreError) {
+        precondition(inTransaction, "commit without a transaction")
+        defer { inTransaction = false }
+        do {
+            try execute("COMMIT")
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Ends the transaction `begin()` opened without keeping any of it. SQLite may have rolled it
+    /// back already (after SQLITE_FULL, for one): "no transaction is active" is not an error here.
+    public func rollback() {
+        guard inTransaction else { return }
+        inTransaction = false
+        try? execute("ROLLBACK")
+    }
+
     /// Runs `body` in one transaction: all of it is committed, or none. IMMEDIATE takes the write
     /// lock at once, so a busy database fails here (after the busy timeout), not halfway through.
     public func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
