@@ -48,8 +48,21 @@ extension Daemon {
     func commitBatch() {
         let done = batch
         batch = CommitBatch()
-        let wrote = store.isInTransaction
         var failure = done.failure
+        if failure == nil, done.isAttempt, !store.isInTransaction, let outage {
+            // An attempt with nothing to write cannot tell whether the store commits again: a
+            // line in the audit log can, and says when the outage ended.
+            let entry = AuditEntry(
+                at: options.clock(), actor: .system, source: "store", action: "store_recovered", target: settings.general.database,
+                outcome: "ok", detail: "after \(outage.failures.counted("failed commit"))")
+            do {
+                try store.begin()
+                try store.write([], audit: entry)
+            } catch {
+                failure = error
+            }
+        }
+        let wrote = store.isInTransaction
         if failure == nil, wrote {
             do {
                 try store.commit()

@@ -9,6 +9,8 @@ public final class Database {
     /// Prepared once, reused for every change: the hot path never parses SQL again.
     private var cache: [String: Statement] = [:]
     private var inTransaction = false
+    /// Tests set it to make every `commit()` fail with it, as a full disk does (and roll back).
+    var failingCommits: StoreError?
 
     /// Opens (creating the file and its directory when missing) and sets the connection up:
     /// WAL, `synchronous = FULL`, a busy timeout, foreign keys, then a quick integrity check,
@@ -149,7 +151,8 @@ public final class Database {
     public func commit() throws(StoreError) {
         precondition(inTransaction, "commit without a transaction")
         defer { inTransaction = false }
-        do {
+        do throws(StoreError) {
+            if let failure = failingCommits { throw failure }
             try execute("COMMIT")
         } catch {
             try? execute("ROLLBACK")
