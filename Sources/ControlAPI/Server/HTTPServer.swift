@@ -104,61 +104,6 @@ public final class HTTPServer: @unchecked Sendable {
 
     // MARK: Loop thread
 
-    final class Connection {
-        let id: Int
-        let fd: Int32
-        let peer: String
-        var decoder: HTTPRequestDecoder
-        /// While a request is with the handler, input is read ahead up to one more whole request
-        /// at most; then reading waits, so a client cannot pile up memory the decoder's limits
-        /// never see (they apply when a request is decoded).
-        let maximumReadAhead: Int
-        var output: [UInt8] = []
-        var outputOffset = 0
-        /// A request is with the handler: the next (pipelined) one waits.
-        var busy = false
-        var streaming = false
-        var ending = Ending.open
-        /// The client shut down its side: what it sent is still answered, then the connection closes.
-        var inputClosed = false
-        var timer: TimerID?
-        var requestTimerArmed = false
-        /// What the loop polls this descriptor for, as last set.
-        var interest: IOEvents = .read
-
-        init(id: Int, fd: Int32, peer: String, limits: HTTPLimits) {
-            self.id = id
-            self.fd = fd
-            self.peer = peer
-            decoder = HTTPRequestDecoder(limits: limits)
-            maximumReadAhead = decoder.limits.maximumHeaderBytes + decoder.limits.maximumBodyBytes
-        }
-
-        var pending: Int { output.count - outputOffset }
-
-        /// Whether the loop should read: not past the client's end of input, not while the last
-        /// response waits to be flushed, not while a request is handled and one more is buffered.
-        var wantsInput: Bool {
-            guard !inputClosed else { return false }
-            switch ending {
-            case .open: return !busy || decoder.bufferedByteCount < maximumReadAhead
-            case .closing: return false
-            case .draining: return true
-            }
-        }
-    }
-
-    enum Ending: Equatable {
-        /// Keep-alive: more requests may come.
-        case open
-        /// The last response (or an error) is written: the connection closes once it is flushed.
-        case closing
-        /// Flushed, and our side shut down. Closing with unread input would make the kernel reset
-        /// the connection, which can destroy the response before the client read it; so what the
-        /// client still sends is read and dropped, for a short while and up to a bound.
-        case draining(discarded: Int)
-    }
-
     /// How long, and how much input, a closing connection drains before it is closed anyway.
     static let drainTimeout = Duration.seconds(1)
     static let drainLimit = 64 << 10
