@@ -6,6 +6,8 @@ extension HTTPServer {
         let id: Int
         let fd: Int32
         let peer: String
+        /// The allowance it counts against: TCP's, or the Unix socket's.
+        let pool: ConnectionPool
         var decoder: HTTPRequestDecoder
         /// While a request is with the handler, input is read ahead up to one more whole request
         /// at most; then reading waits, so a client cannot pile up memory the decoder's limits
@@ -20,19 +22,31 @@ extension HTTPServer {
         /// The client shut down its side: what it sent is still answered, then the connection closes.
         var inputClosed = false
         var timer: TimerID?
-        var requestTimerArmed = false
+        /// While a request is awaited: when its head must have arrived (from when the connection
+        /// opened or its last response was written), and all of it (from its first byte).
+        var headerDeadline: ContinuousClock.Instant?
+        var requestDeadline: ContinuousClock.Instant?
+        /// What `timer` is set for, when it is for the request: more bytes do not set it again.
+        var armedDeadline: ContinuousClock.Instant?
         /// What the loop polls this descriptor for, as last set.
         var interest: IOEvents = .read
 
-        init(id: Int, fd: Int32, peer: String, limits: HTTPLimits) {
+        init(id: Int, fd: Int32, peer: String, pool: ConnectionPool, limits: HTTPLimits) {
             self.id = id
             self.fd = fd
             self.peer = peer
+            self.pool = pool
             decoder = HTTPRequestDecoder(limits: limits)
             maximumReadAhead = decoder.limits.maximumHeaderBytes + decoder.limits.maximumBodyBytes
         }
 
         var pending: Int { output.count - outputOffset }
+
+        /// Waiting for a request with none of it received and nothing left to write: closing it
+        /// loses nothing, so a full server may, to admit a newcomer.
+        var isIdle: Bool {
+            ending == .open && !busy && !streaming && !inputClosed && pending == 0 && !decoder.hasPartialRequest
+        }
 
         /// Whether the loop should read: not past the client's end of input, not while the last
         /// response waits to be flushed, not while a request is handled and one more is buffered.

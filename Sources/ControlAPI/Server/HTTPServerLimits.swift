@@ -12,7 +12,6 @@ public struct HTTPServerLimits: Sendable, Equatable {
     /// A request must arrive whole within this, from its first byte (slow clients are cut off
     /// with 408).
     public var requestTimeout: Duration
-    public var idleTimeout: Duration = .seconds(60)
     /// Unsent output beyond this (a client that stopped reading its event stream) closes it.
     public var maximumPendingOutput: Int
     /// A connection that is ending (its last response or an error written) is closed after this
