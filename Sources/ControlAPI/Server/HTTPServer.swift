@@ -289,6 +289,8 @@ public final class HTTPServer: @unchecked Sendable {
             flush(connection)
         }
         guard connections[connection.id] != nil, connection.decoder.hasPartialRequest else { return }
+        // From the first byte: more bytes do not extend it (a client trickling a byte a second
+        // is cut off all the same).
         if connection.requestDeadline == nil { connection.requestDeadline = .now.advanced(by: limits.requestTimeout) }
         if connection.decoder.hasHead { connection.headerDeadline = nil }
         armRequestDeadline(connection)
