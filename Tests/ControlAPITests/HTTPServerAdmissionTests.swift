@@ -86,6 +86,22 @@ import Testing
         #expect(stream.read(until: "data: 2\n\n").hasSuffix("data: 2\n\n"))
     }
 
+    /// While the server's thread is held, one client connects and sends its request, and a second
+    /// connects: the first, accepted with its request unread, is not taken for idle.
+    @Test func aConnectionWhoseRequestIsWaitingUnreadIsNotClosedToMakeRoom() throws {
+        let fixture = try AdmissionFixture(HTTPServerLimits(maximumConnections: 1), socket: true)
+        defer { fixture.server.shutdown() }
+        let local = try RawClient(path: try #require(fixture.socketPath))
+        local.send("GET /block HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(eventually { fixture.kept.blocking.withLock { $0 } })
+        let first = try RawClient(port: fixture.port)
+        first.send("GET /first HTTP/1.1\r\nHost: x\r\n\r\n")
+        let second = try RawClient(port: fixture.port)
+        #expect(first.read(until: "}").contains(#"{"path":"/first"}"#))
+        #expect(second.read().hasPrefix("HTTP/1.1 503 "))
+        #expect(local.read(until: "}").contains(#"{"path":"/block"}"#))
+    }
+
     @Test func aNewcomerIsRefusedWhenNoConnectionIsIdle() throws {
         let fixture = try AdmissionFixture(HTTPServerLimits(maximumConnections: 3))
         defer { fixture.server.shutdown() }
@@ -110,7 +126,8 @@ import Testing
 }
 
 /// A server whose handler answers `/events` with a stream, keeps `/hold` with the handler until
-/// the test answers, and answers anything else at once with its path.
+/// the test answers, holds the server's thread for 300 ms on `/block`, and answers anything else
+/// at once with its path.
 private final class AdmissionFixture {
     let server: HTTPServer
     let port: Int
@@ -122,6 +139,7 @@ private final class AdmissionFixture {
     final class Kept: Sendable {
         let responders = Mutex<[HTTPResponder]>([])
         let streams = Mutex<[HTTPEventStream]>([])
+        let blocking = Mutex(false)
     }
 
     init(_ limits: HTTPServerLimits = HTTPServerLimits(), socket: Bool = false) throws {
@@ -135,6 +153,10 @@ private final class AdmissionFixture {
                 kept.streams.withLock { $0.append(stream) }
             case ["hold"]:
                 kept.responders.withLock { $0.append(responder) }
+            case ["block"]:
+                kept.blocking.withLock { $0 = true }
+                Thread.sleep(forTimeInterval: 0.3)
+                responder.respond(.json(.ok, .object([("path", .string("/block"))])))
             default:
                 responder.respond(.json(.ok, .object([("path", .string("/" + request.path.joined(separator: "/")))])))
             }

@@ -152,13 +152,16 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     /// Whether `pool` has room for one more, once the connection idle longest, if it is full, is
-    /// closed: none of a request of its has arrived, so closing it loses nothing.
+    /// closed: none of a request of its has arrived, so closing it loses nothing. It is read
+    /// first, as one accepted in the same burst may hold a request not yet polled for.
     private func makeRoom(in pool: ConnectionPool) -> Bool {
-        guard pool.isFull else { return true }
-        guard let id = pool.longestIdle, let idle = connections[id] else { return false }
-        logger.debug("api.idle_connection_closed", [("peer", .string(idle.peer)), ("reason", "room for a new connection")])
-        closeConnection(id)
-        return true
+        while pool.isFull, let id = pool.longestIdle, let idle = connections[id] {
+            read(idle)  // leaves the idle list if a request came or the client left
+            guard connections[id] != nil, idle.isIdle else { continue }
+            logger.debug("api.idle_connection_closed", [("peer", .string(idle.peer)), ("reason", "room for a new connection")])
+            closeConnection(id)
+        }
+        return !pool.isFull
     }
 
     private func refuse(_ fd: Int32, peer: String) {
