@@ -46,7 +46,7 @@ enum SectionType: String, CaseIterable {
         case .api:
             [
                 "type", "listen", "socket", "admin_tokens", "session_ttl", "login_attempts_per_login", "login_attempts_per_address",
-                "login_window", "max_connections", "request_timeout", "trusted_proxies",
+                "login_window", "max_connections", "header_timeout", "request_timeout", "trusted_proxies",
             ]
         case .remote: ["type", "interface", "followme_family"]
         case .status:

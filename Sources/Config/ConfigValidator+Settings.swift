@@ -75,6 +75,7 @@ extension ConfigValidator {
         if let count = integer(section, "login_attempts_per_address", in: 1...100_000) { settings.loginAttemptsPerAddress = count }
         if let window = integer(section, "login_window", in: 1...86_400, unit: " seconds") { settings.loginWindow = .seconds(window) }
         if let count = integer(section, "max_connections", in: 1...65_536) { settings.maxConnections = count }
+        if let timeout = integer(section, "header_timeout", in: 1...3600, unit: " seconds") { settings.headerTimeout = .seconds(timeout) }
         if let timeout = integer(section, "request_timeout", in: 1...3600, unit: " seconds") { settings.requestTimeout = .seconds(timeout) }
         settings.trustedProxies = trustedProxies(section)
         return settings

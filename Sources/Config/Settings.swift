@@ -100,9 +100,13 @@ public struct APISettings: Sendable, Equatable {
     public var loginAttemptsPerLogin: Int
     public var loginAttemptsPerAddress: Int
     public var loginWindow: Duration
-    /// Connections open at once; one more is answered 503.
+    /// TCP connections open at once; a newcomer closes the one idle longest, or is answered 503
+    /// when none is idle.
     public var maxConnections: Int
-    /// A request must arrive whole within this.
+    /// A request's head must arrive whole within this from when the connection opened or its last
+    /// response was written.
+    public var headerTimeout: Duration
+    /// A request must arrive whole within this, from its first byte.
     public var requestTimeout: Duration
     /// Reverse proxies whose `X-Forwarded-For` names the client, for the login limits and the
     /// audit; the header of anyone else is ignored.
@@ -112,7 +116,7 @@ public struct APISettings: Sendable, Equatable {
         listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8088), socket: String? = nil, adminTokensFile: String? = nil,
         adminTokens: [AdminTokenEntry] = [], sessionTTL: Duration = .seconds(28800), loginAttemptsPerLogin: Int = 5,
         loginAttemptsPerAddress: Int = 20, loginWindow: Duration = .seconds(300), maxConnections: Int = 256,
-        requestTimeout: Duration = .seconds(10), trustedProxies: [IPNetwork] = []
+        headerTimeout: Duration = .seconds(10), requestTimeout: Duration = .seconds(10), trustedProxies: [IPNetwork] = []
     ) {
         self.listen = listen
         self.socket = socket
@@ -123,6 +127,7 @@ public struct APISettings: Sendable, Equatable {
         self.loginAttemptsPerAddress = loginAttemptsPerAddress
         self.loginWindow = loginWindow
         self.maxConnections = maxConnections
+        self.headerTimeout = headerTimeout
         self.requestTimeout = requestTimeout
         self.trustedProxies = trustedProxies
     }

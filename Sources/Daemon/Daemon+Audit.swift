@@ -3,16 +3,18 @@ import Store
 
 extension Daemon {
     /// Records in the audit log an admin's action that changes no agent (an unlock of a login),
-    /// on the daemon's thread, in the store like any command's line; `completion` runs after the
-    /// write, so the answer comes after the record.
+    /// in the batch being committed like any command's line. `completion` runs on the daemon's
+    /// thread once it is committed (nil), or with why the store cannot take it: the action must
+    /// then not happen, since nothing is done that the audit log does not hold.
     public func audit(
         actor: Actor, source: String, action: String, target: String?, outcome: String = "ok", detail: String? = nil,
-        completion: @escaping @Sendable () -> Void
+        completion: @escaping @Sendable (_ storeFailure: String?) -> Void
     ) {
         loop.execute { [self] in
+            if storeHoldsInputs(), let outage { return completion(outage.error.summary) }
             let entry = AuditEntry(at: options.clock(), actor: actor, source: source, action: action, target: target, outcome: outcome, detail: detail)
             carryOut([], lingeringChanged: false, audit: entry)
-            completion()
+            whenCommitted { failure in completion(failure?.summary) }
         }
     }
 }

@@ -2,10 +2,16 @@ public import AgentCore
 import Store
 
 extension Daemon {
-    /// One command through the rules, audited whether it succeeded or not.
-    func perform(_ command: Command, by actor: Actor, source: String) -> CommandReply {
-        guard accepting else { return CommandReply(result: .failure(.stopping)) }
+    /// One command through the rules, audited whether it succeeded or not, and answered once
+    /// its batch has committed; when the store cannot commit, refused as if it never came.
+    func perform(
+        _ command: Command, by actor: Actor, source: String, completion: @escaping @Sendable (CommandReply) -> Void
+    ) {
+        guard accepting else { return completion(CommandReply(result: .failure(.stopping))) }
         counters.commands += 1
+        if storeHoldsInputs(), let outage {
+            return refuseForStore(command, by: actor, error: outage.error, completion: completion)
+        }
         let now = options.clock()
         let outcome = run(audit: { outcome in
             var entry = AuditEntry(
@@ -19,23 +25,43 @@ extension Daemon {
             }
             return entry
         }) { $0.handle(command, by: actor, at: now) }
+        // The reply as of now: later inputs of the batch must not change what this one answers.
+        let reply: CommandReply
         switch outcome.result {
         case .failure(let error)?:
-            counters.commandsRefused += 1
-            logger.notice(
-                "command.refused",
-                [("agent", .string(command.agent.rawValue)), ("command", .string(command.auditAction)),
-                 ("actor", .string(actor.description)), ("error", .string(error.description))])
-            return CommandReply(result: .failure(.refused(error)))
+            reply = CommandReply(result: .failure(.refused(error)))
         case .success(let state)?:
-            for warning in outcome.warnings {
+            let members = state.flatMap { machine.members[$0.interface] } ?? []
+            reply = CommandReply(result: .success(state), warnings: outcome.warnings, members: members)
+        case nil:
+            reply = CommandReply(result: .success(machine.state(of: command.agent)), warnings: outcome.warnings)
+        }
+        whenCommitted { [self] failure in
+            if let failure { return refuseForStore(command, by: actor, error: failure, completion: completion) }
+            if case .failure(let error) = reply.result {
+                counters.commandsRefused += 1
+                logger.notice(
+                    "command.refused",
+                    [("agent", .string(command.agent.rawValue)), ("command", .string(command.auditAction)),
+                     ("actor", .string(actor.description)), ("error", .string(error.description))])
+            }
+            for warning in reply.warnings {
                 logger.warning("command.warning", [("agent", .string(command.agent.rawValue)), ("message", .string(warning))])
             }
-            let members = state.flatMap { machine.members[$0.interface] } ?? []
-            return CommandReply(result: .success(state), warnings: outcome.warnings, members: members)
-        case nil:
-            return CommandReply(result: .success(machine.state(of: command.agent)), warnings: outcome.warnings)
+            completion(reply)
         }
+    }
+
+    /// The store cannot commit: the command did not happen, and the caller is told so.
+    private func refuseForStore(
+        _ command: Command, by actor: Actor, error: StoreError, completion: @Sendable (CommandReply) -> Void
+    ) {
+        counters.commandsRefused += 1
+        logger.warning(
+            "command.refused",
+            [("agent", .string(command.agent.rawValue)), ("command", .string(command.auditAction)),
+             ("actor", .string(actor.description)), ("error", "the store cannot commit"), ("store_error", .string(error.description))])
+        completion(CommandReply(result: .failure(.storeUnavailable(error.summary))))
     }
 }
 

@@ -49,8 +49,12 @@ extension Daemon {
     private func scheduleTick() {
         tickTimer = loop.schedule(after: options.tickInterval) { [weak self] in
             guard let self, accepting else { return }
-            let now = options.clock()
-            run { $0.tick(at: now) }
+            // While the store cannot commit, timed statuses wait for the next attempt: each is
+            // recorded at its own deadline whenever it is seen.
+            if !storeHoldsInputs() {
+                let now = options.clock()
+                run { $0.tick(at: now) }
+            }
             releaseDrainedBacklog()
             scheduleTick()
         }
@@ -61,11 +65,25 @@ extension Daemon {
     func handle(_ input: AMIInput) {
         defer { handOff.handled() }
         switch input {
+        case .call, .answered:
+            // What cannot be stored now waits, in order, for the store (`Daemon+Commit.swift`).
+            if storeHoldsInputs() { return hold(input) }
+            process(input)
+        default:
+            process(input)
+        }
+    }
+
+    /// Acts on one input from Asterisk, now or after waiting for the store.
+    func process(_ input: AMIInput) {
+        switch input {
         case .call(let callEvent):
             let now = options.clock()
             run { $0.handle(callEvent, at: now) }
+            batch.inputs.append(input)
         case .answered(let uniqueID):
             answered(uniqueID)
+            batch.inputs.append(input)
         case .featureCode(let parsed, let extensionHeader):
             handleFeatureCode(parsed, extensionHeader: extensionHeader)
         case .stateChanged(let state):
@@ -107,13 +125,8 @@ extension Daemon {
     /// A watched call's channel went Up: the call was answered.
     private func answered(_ uniqueID: String) {
         guard liveCalls.contains(uniqueID) else { return }
-        do {
-            try store.markAnswered(uniqueID: uniqueID, at: options.clock())
-        } catch {
-            counters.storeFailures += 1
-            storeWritable = false
-            logger.error("store.write_failed", [("error", .string(error.description))])
-        }
+        let now = options.clock()
+        record { () throws(StoreError) in try store.markAnswered(uniqueID: uniqueID, at: now) }
     }
 
     // MARK: Phone feature codes
@@ -148,21 +161,24 @@ extension Daemon {
             }
             command = .login(owner, extension: extensionID)
         }
-        let reply = perform(command, by: .phone(extensionID), source: "phone \(extensionID)")
-        var fields: [(String, LogValue)] = [
-            ("extension", .string(extensionID.rawValue)), ("command", .string(command.auditAction)),
-            ("agent", .string(command.agent.rawValue)),
-        ]
-        if case .failure(let error) = reply.result {
-            fields.append(("error", .string(error.description)))
-            logger.warning("phone.refused", fields)
-        } else {
-            logger.info("phone.command", fields)
+        perform(command, by: .phone(extensionID), source: "phone \(extensionID)") { [self] reply in
+            var fields: [(String, LogValue)] = [
+                ("extension", .string(extensionID.rawValue)), ("command", .string(command.auditAction)),
+                ("agent", .string(command.agent.rawValue)),
+            ]
+            if case .failure(let error) = reply.result {
+                fields.append(("error", .string(error.description)))
+                logger.warning("phone.refused", fields)
+            } else {
+                logger.info("phone.command", fields)
+            }
         }
     }
 
     private func refuse(_ code: FeatureCode, _ reason: String) {
         logger.warning("phone.refused", [("extension", .string(code.extensionID.rawValue)), ("error", .string(reason))])
+        // While the store cannot commit, the log line above is all that says it.
+        guard !storeHoldsInputs() else { return }
         let entry = AuditEntry(
             at: options.clock(), actor: .phone(code.extensionID), source: "phone \(code.extensionID)", action: code.request.auditAction,
             outcome: "refused", detail: reason)

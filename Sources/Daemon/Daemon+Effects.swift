@@ -3,6 +3,20 @@ import AgentCore
 import Store
 import SystemSupport
 
+extension Effect {
+    /// Whether `report` logs it or tells listeners about it.
+    var isReported: Bool {
+        switch self {
+        case .transition, .callStarted, .callEnded, .warning: true
+        case .queueAdd, .queueRemove, .queuePenalty, .dbPut, .dbDel, .saveAgent: false
+        }
+    }
+
+    var transitionAgent: AgentID? {
+        if case .transition(let t) = self { t.agent } else { nil }
+    }
+}
+
 extension Daemon {
     /// Runs one input through the core and carries out its effects.
     @discardableResult
@@ -14,47 +28,55 @@ extension Daemon {
     }
 
     /// Asterisk first (queue actions are idempotent and the reconcile repairs them; sending
-    /// them before the disk write keeps the agent's phone waiting for nothing), then the store
-    /// in one transaction, then logs and listeners.
+    /// them before the disk write keeps the agent's phone waiting for nothing), then the store,
+    /// into the batch's transaction. Logs and listeners wait for the commit (`commitBatch`).
     func carryOut(_ effects: [Effect], lingeringChanged: Bool, audit: AuditEntry? = nil) {
-        let entered = ContinuousClock.now
-        for effect in effects {
-            if let action = EffectAction(effect) { send(action, entered: entered) }
+        scheduleCommit()
+        // A batch that cannot commit is undone: sending it more would only be undone too.
+        if batch.failure == nil {
+            let entered = ContinuousClock.now
+            for effect in effects {
+                guard let action = EffectAction(effect) else { continue }
+                send(action, entered: entered)
+            }
         }
-        do {
-            try store.apply(effects, lingering: lingeringChanged ? machine.lingering : nil, audit: audit)
-            storeWritable = true
-        } catch {
-            // The change stands (Asterisk has it, the agent sees it); ops must know it is not on disk.
-            counters.storeFailures += 1
-            storeWritable = false
-            logger.error("store.write_failed", [("error", .string(error.description))])
+        let lingering = lingeringChanged ? machine.lingering : nil
+        if lingering != nil || audit != nil || effects.contains(where: \.isStored) {
+            record { () throws(StoreError) in try store.write(effects, lingering: lingering, audit: audit) }
         }
-        for effect in effects { report(effect) }
+        for effect in effects where effect.isReported {
+            switch effect {
+            case .callStarted(_, let uniqueID, _, _, _): liveCalls.insert(uniqueID)
+            case .callEnded(_, let uniqueID, _): liveCalls.remove(uniqueID)
+            default: break
+            }
+            // The extension as it is now: a later input of the batch may log the agent out.
+            let extensionID = effect.transitionAgent.flatMap { machine.state(of: $0)?.extensionID }
+            batch.effects.append((effect, extensionID))
+        }
     }
 
-    private func report(_ effect: Effect) {
+    /// Logs the effect and tells listeners: once it is committed.
+    func report(_ effect: Effect, extensionID: ExtensionID?) {
         switch effect {
         case .transition(let t):
             var fields: [(String, LogValue)] = [
                 ("agent", .string(t.agent.rawValue)), ("from", .string(t.from.rawValue)), ("to", .string(t.to.rawValue)),
                 ("cause", .string(t.cause.rawValue)), ("actor", .string(t.actor.description)),
             ]
-            if let state = machine.state(of: t.agent) { fields.append(("extension", .string(state.extensionID.rawValue))) }
+            if let extensionID { fields.append(("extension", .string(extensionID.rawValue))) }
             if let note = t.note { fields.append(("note", .string(note))) }
             let event =
                 t.from == .unassigned ? "agent.logged_in" : t.to == .unassigned ? "agent.logged_out" : "agent.status_changed"
             logger.info(event, fields)
             notify(.transition(t))
         case .callStarted(let agent, let uniqueID, let channel, let direction, let at):
-            liveCalls.insert(uniqueID)
             logger.info(
                 "call.started",
                 [("agent", .string(agent.rawValue)), ("unique_id", .string(uniqueID)), ("channel", .string(channel)),
                  ("direction", .string(direction.rawValue))])
             notify(.callStarted(agent: agent, uniqueID: uniqueID, channel: channel, direction: direction, at: at))
         case .callEnded(let agent, let uniqueID, let at):
-            liveCalls.remove(uniqueID)
             logger.info("call.ended", [("agent", .string(agent.rawValue)), ("unique_id", .string(uniqueID))])
             notify(.callEnded(agent: agent, uniqueID: uniqueID, at: at))
         case .warning(let event, let agent, let message):
@@ -73,6 +95,7 @@ extension Daemon {
             return
         }
         counters.actionsSent[effectAction.action.name, default: 0] += 1
+        batch.sentActions = true
         inFlight += 1
         connection.send(effectAction.action) { [weak self] result in
             self?.loop.execute { [weak self] in self?.finished(effectAction, result: result, entered: entered) }

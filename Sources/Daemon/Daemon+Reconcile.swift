@@ -45,18 +45,27 @@ extension Daemon {
     private func finishReconcile(queueStatus: AMIResponse, channels: AMIResponse, began: ContinuousClock.Instant) {
         reconcile.running = false
         let snapshot = AsteriskSnapshot(queueStatus: queueStatus.events, channels: channels.events)
+        // Asterisk's present is newer than any input held for the store: those run first.
+        _ = storeHoldsInputs(force: true)
         let now = options.clock()
         let outcome = run { $0.reconcile(with: snapshot, at: now) }
         let actions = outcome.effects.count(where: { EffectAction($0) != nil })
         counters.reconciles += 1
         if actions == 0 { reconcile.retryDelay = nil }
-        logger.info(
-            "reconcile.finished",
-            [("members", .int(snapshot.members.count)), ("channels", .int(snapshot.channels.count)),
-             ("actions", .int(actions)), ("changes", .int(outcome.effects.transitions)),
-             ("latency_ms", .int(Int(began.duration(to: .now).milliseconds)))])
-        notify(.reconciled(actions: actions))
-        announceReady("connected to Asterisk at \(settings.ami.host):\(settings.ami.port)")
+        whenCommitted { [self] failure in
+            let connected = "connected to Asterisk at \(settings.ami.host):\(settings.ami.port)"
+            guard failure == nil else {
+                // Undone; Asterisk is reconciled again (`undo`). Up all the same, and saying why not well.
+                return announceReady("\(connected); the store cannot commit")
+            }
+            logger.info(
+                "reconcile.finished",
+                [("members", .int(snapshot.members.count)), ("channels", .int(snapshot.channels.count)),
+                 ("actions", .int(actions)), ("changes", .int(outcome.effects.transitions)),
+                 ("latency_ms", .int(Int(began.duration(to: .now).milliseconds)))])
+            notify(.reconciled(actions: actions))
+            announceReady(connected)
+        }
         if reconcile.again {
             reconcile.again = false
             startReconcile(reason: "asked for during the last one")

@@ -10,6 +10,8 @@ public enum ReloadResult: Sendable, Equatable {
     case applied(notes: [String])
     /// The file has errors: the old configuration stays. One line per error.
     case refused(errors: [String])
+    /// The store cannot commit what the new configuration changes: the old configuration stays.
+    case storeUnavailable(String)
 }
 
 extension Daemon {
@@ -31,7 +33,7 @@ extension Daemon {
                     for error in errors { logger.error("config.error", [("error", .string(error))]) }
                     logger.error("config.reload_failed", [("file", .string(path)), ("errors", .int(errors.count))])
                     audit(reload: path, outcome: "refused", detail: "\(errors.count.counted("error")); the old configuration stays")
-                    completion(.refused(errors: errors))
+                    whenCommitted { _ in completion(.refused(errors: errors)) }
                 }
             }
         }
@@ -44,10 +46,15 @@ extension Daemon {
     /// Applies a validated configuration: the core moves logged-in agents with the minimal
     /// membership change; AMI reconnects when its settings changed.
     public func reload(with new: LoadedConfiguration, completion: @escaping @Sendable (ReloadResult) -> Void) {
-        loop.execute { [self] in completion(apply(new)) }
+        loop.execute { [self] in apply(new, completion: completion) }
     }
 
-    private func apply(_ new: LoadedConfiguration) -> ReloadResult {
+    /// Applied once committed; when the store cannot commit, the old configuration stays.
+    private func apply(_ new: LoadedConfiguration, completion: @escaping @Sendable (ReloadResult) -> Void) {
+        if storeHoldsInputs(), let outage {
+            logger.error("config.reload_failed", [("file", .string(new.files.first ?? "")), ("error", "the store cannot commit")])
+            return completion(.storeUnavailable(outage.error.summary))
+        }
         let old = settings
         var notes: [String] = []
         if new.general != old.general { notes.append("[general] (database, log_format, log_level) takes effect at the next start") }
@@ -64,17 +71,31 @@ extension Daemon {
             connection.update(configuration: connectionConfiguration(new.ami))
         }
         audit(reload: new.files.first ?? "", outcome: "ok", detail: notes.isEmpty ? nil : notes.joined(separator: "; "))
-        for note in notes { logger.warning("config.restart_needed", [("message", .string(note))]) }
-        logger.notice(
-            "config.reloaded",
-            [("file", .string(new.files.first ?? "")), ("agents", .int(machine.agents.count)),
-             ("changes", .int(outcome.effects.transitions)),
-             ("actions", .int(outcome.effects.count(where: { EffectAction($0) != nil })))])
-        notify(.configurationReloaded)
-        return .applied(notes: notes)
+        let agents = machine.agents.count
+        whenCommitted { [self] failure in
+            if let failure {
+                // As if the file had not been read: the old settings, and the agents as stored.
+                settings = old
+                readBackFromStore()
+                if new.ami != old.ami, let connection { connection.update(configuration: connectionConfiguration(old.ami)) }
+                logger.error(
+                    "config.reload_failed", [("file", .string(new.files.first ?? "")), ("error", .string(failure.description))])
+                return completion(.storeUnavailable(failure.summary))
+            }
+            for note in notes { logger.warning("config.restart_needed", [("message", .string(note))]) }
+            logger.notice(
+                "config.reloaded",
+                [("file", .string(new.files.first ?? "")), ("agents", .int(agents)),
+                 ("changes", .int(outcome.effects.transitions)),
+                 ("actions", .int(outcome.effects.count(where: { EffectAction($0) != nil })))])
+            notify(.configurationReloaded)
+            completion(.applied(notes: notes))
+        }
     }
 
     private func audit(reload file: String, outcome: String, detail: String?) {
+        // While the store cannot commit, the log says it instead.
+        guard !storeHoldsInputs() else { return }
         let entry = AuditEntry(
             at: options.clock(), actor: .admin("signal"), source: "SIGHUP", action: "reload", target: file, outcome: outcome,
             detail: detail)

@@ -15,6 +15,8 @@ extension Daemon {
             throw .store(path: settings.general.database, error.description)
         }
         let now = options.clock()
+        // On the caller's thread, before the daemon's runs anything: one commit, made here.
+        restoring = true
         machine = AgentStateMachine(configuration: settings.core, restoring: saved, lingering: lingering)
         // The core restores only agents its configuration knows; the others are logged out here,
         // recorded like any change so the history stays contiguous.
@@ -31,6 +33,8 @@ extension Daemon {
         carryOut(effects, lingeringChanged: false)
         _ = run { $0.reload(settings.core, at: now) }
         let expired = run { $0.tick(at: now) }
+        commitBatch()
+        restoring = false
         logger.notice(
             "daemon.restored",
             [("agents", .int(machine.agents.count)), ("timeouts", .int(expired.effects.transitions)),

@@ -10,8 +10,9 @@ public import SystemSupport
 /// the daemon's own thread, one input at a time and in arrival order; the public methods may be
 /// called from any thread and hop there. For each input the core decides the effects and the
 /// daemon carries them out in this order: queue actions go to Asterisk (they are idempotent and
-/// a reconcile repairs them), the store commits the change in one transaction, listeners are
-/// told, and the caller gets its answer.
+/// a reconcile repairs them), the store writes the change into the open transaction, which
+/// commits once the inputs queued with it have run (`Daemon+Commit.swift`); then listeners are
+/// told and callers get their answers. Readers see committed state only.
 public final class Daemon: @unchecked Sendable {
     // @unchecked: every stored `var` is touched on `loop`'s thread only.
     let loop: EventLoop
@@ -40,7 +41,12 @@ public final class Daemon: @unchecked Sendable {
     var hasLoggedIn = false
     /// Unique ids of the calls being watched, to record when they are answered.
     var liveCalls: Set<String> = []
-    var storeWritable = true
+    /// The inputs waiting for their commit (group commit).
+    var batch = CommitBatch()
+    /// Set while the store cannot commit.
+    var outage: StoreOutage?
+    /// `restore()` is running, on the caller's thread, and commits by itself.
+    var restoring = false
 
     /// Opens the store, restores every agent it holds, and applies what expired or changed
     /// while the daemon was down. Nothing is sent to Asterisk before `start()`.
@@ -80,7 +86,7 @@ public final class Daemon: @unchecked Sendable {
     public func submit(
         _ command: Command, by actor: Actor, source: String, completion: @escaping @Sendable (CommandReply) -> Void
     ) {
-        loop.execute { [self] in completion(perform(command, by: actor, source: source)) }
+        loop.execute { [self] in perform(command, by: actor, source: source, completion: completion) }
     }
 
     public func submit(_ command: Command, by actor: Actor, source: String) async -> CommandReply {
@@ -95,17 +101,18 @@ public final class Daemon: @unchecked Sendable {
     }
 
     /// Runs `body` with the daemon's current state on its thread, and hands back what it returns.
+    /// A change still waiting for its commit is not shown: `body` runs after that commit.
     public func inspect<T: Sendable>(_ body: @escaping @Sendable (DaemonSnapshot) -> T) async -> T {
         await withCheckedContinuation { continuation in
-            loop.execute { [self] in continuation.resume(returning: body(snapshot)) }
+            loop.execute { [self] in whenCommitted { [self] _ in continuation.resume(returning: body(snapshot)) } }
         }
     }
 
-    /// Runs `body` on the daemon's thread with its current state, between two inputs. For
+    /// Runs `body` on the daemon's thread with its current, committed state, between two inputs. For
     /// callers that answer from there (the API renders a reply and hands it to its own thread);
     /// `body` must not keep the snapshot, or the next change copies the whole state.
     public func withState(_ body: @escaping @Sendable (DaemonSnapshot) -> Void) {
-        loop.execute { [self] in body(snapshot) }
+        loop.execute { [self] in whenCommitted { [self] _ in body(snapshot) } }
     }
 
     /// Like `observe(_:)`, with the state right after the change: to decide who may see it.

@@ -34,11 +34,14 @@ public enum DaemonCommandError: Error, Sendable, Equatable, CustomStringConverti
     case refused(CommandError)
     /// The daemon is stopping and takes no more commands.
     case stopping
+    /// The store could not commit the change (a full disk, an I/O error): it did not happen.
+    case storeUnavailable(String)
 
     public var description: String {
         switch self {
         case .refused(let error): error.description
         case .stopping: "the daemon is stopping"
+        case .storeUnavailable(let reason): "the change was not made: the store cannot commit (\(reason))"
         }
     }
 }

@@ -19,6 +19,12 @@ public struct DaemonOptions: Sendable {
     public var fullyBootedWait: Duration
     /// A stop waits this long for queue actions still in flight before logging off.
     public var stopGrace: Duration
+    /// While the store cannot commit, how often the daemon tries again (with the inputs from
+    /// Asterisk that wait for it); commands in between are refused at once.
+    public var storeRetryInterval: Duration
+    /// Inputs from Asterisk kept, in order, while the store cannot commit; past this many the
+    /// newest are dropped and a reconcile after the recovery reads the truth from Asterisk.
+    public var maximumWaitingInputs: Int
     /// Adjusts the AMI connection settings derived from the file (timeouts, backoff in tests).
     public var tuneConnection: @Sendable (AMIConnectionConfiguration) -> AMIConnectionConfiguration
 
@@ -27,6 +33,7 @@ public struct DaemonOptions: Sendable {
         clock: @escaping @Sendable () -> Timestamp = WallClock.now,
         reconcileRetry: Duration = .seconds(5), maximumReconcileRetry: Duration = .seconds(300),
         fullyBootedWait: Duration = .seconds(5), stopGrace: Duration = .seconds(2),
+        storeRetryInterval: Duration = .seconds(1), maximumWaitingInputs: Int = 100_000,
         tuneConnection: @escaping @Sendable (AMIConnectionConfiguration) -> AMIConnectionConfiguration = { $0 }
     ) {
         self.configPath = configPath
@@ -36,6 +43,8 @@ public struct DaemonOptions: Sendable {
         self.maximumReconcileRetry = maximumReconcileRetry
         self.fullyBootedWait = fullyBootedWait
         self.stopGrace = stopGrace
+        self.storeRetryInterval = storeRetryInterval
+        self.maximumWaitingInputs = maximumWaitingInputs
         self.tuneConnection = tuneConnection
     }
 }

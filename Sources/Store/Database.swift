@@ -9,6 +9,8 @@ public final class Database {
     /// Prepared once, reused for every change: the hot path never parses SQL again.
     private var cache: [String: Statement] = [:]
     private var inTransaction = false
+    /// Tests set it to make every `commit()` fail with it, as a full disk does (and roll back).
+    var failingCommits: StoreError?
 
     /// Opens (creating the file and its directory when missing) and sets the connection up:
     /// WAL, `synchronous = FULL`, a busy timeout, foreign keys, then a quick integrity check,
@@ -133,6 +135,38 @@ public final class Database {
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
     // MARK: Transactions
+
+    /// Whether a transaction begun with `begin()` is open.
+    public var isInTransaction: Bool { inTransaction }
+
+    /// Opens a transaction that `commit()` or `rollback()` ends: for the daemon's group commit,
+    /// whose writes come from several inputs before one commit. IMMEDIATE, as in `transaction`.
+    public func begin() throws(StoreError) {
+        precondition(!inTransaction, "nested transaction")
+        try execute("BEGIN IMMEDIATE")
+        inTransaction = true
+    }
+
+    /// Commits the transaction `begin()` opened; when that fails, it is rolled back.
+    public func commit() throws(StoreError) {
+        precondition(inTransaction, "commit without a transaction")
+        defer { inTransaction = false }
+        do throws(StoreError) {
+            if let failure = failingCommits { throw failure }
+            try execute("COMMIT")
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Ends the transaction `begin()` opened without keeping any of it. SQLite may have rolled it
+    /// back already (after SQLITE_FULL, for one): "no transaction is active" is not an error here.
+    public func rollback() {
+        guard inTransaction else { return }
+        inTransaction = false
+        try? execute("ROLLBACK")
+    }
 
     /// Runs `body` in one transaction: all of it is committed, or none. IMMEDIATE takes the write
     /// lock at once, so a busy database fails here (after the busy timeout), not halfway through.

@@ -28,6 +28,25 @@ public final class Store {
         }
     }
 
+    /// Writes what one input changed into the transaction the caller opened (`begin()`), for
+    /// the daemon's group commit: nothing is durable before `commit()`.
+    public func write(_ effects: [Effect], lingering: [Interface: AgentID]? = nil, audit: AuditEntry? = nil) throws(StoreError) {
+        for effect in effects where effect.isStored { try write(effect) }
+        if let lingering { try replaceLingering(lingering) }
+        if let audit { try write(audit) }
+    }
+
+    /// Opens the transaction that the writes of several inputs share.
+    public func begin() throws(StoreError) { try database.begin() }
+
+    /// Commits the open transaction: one fsync for every input written into it.
+    public func commit() throws(StoreError) { try database.commit() }
+
+    /// Drops the open transaction's writes, if one is open.
+    public func rollback() { database.rollback() }
+
+    public var isInTransaction: Bool { database.isInTransaction }
+
     /// Replaces the lingering interfaces (left in queues by a logout) in one transaction.
     public func saveLingering(_ lingering: [Interface: AgentID]) throws(StoreError) {
         try database.transaction { () throws(StoreError) in try replaceLingering(lingering) }
@@ -104,7 +123,7 @@ extension Store: Sendable {}
 
 extension Effect {
     /// Whether the store records this effect.
-    var isStored: Bool {
+    public var isStored: Bool {
         switch self {
         case .transition, .saveAgent, .callStarted, .callEnded: true
         case .queueAdd, .queueRemove, .queuePenalty, .dbPut, .dbDel, .warning: false

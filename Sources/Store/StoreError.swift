@@ -14,6 +14,13 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A stored value this build cannot read (an unknown direction, a malformed actor).
     case badValue(table: String, column: String, key: String)
 
+    /// What went wrong in a few words, for people who did not ask about SQL: SQLite's message
+    /// (`database or disk is full`) for a failed statement, the whole description otherwise.
+    public var summary: String {
+        if case .sql(_, _, let message) = self { return message }
+        return description
+    }
+
     public var description: String {
         switch self {
         case .openFailed(let path, let code, let message):

@@ -60,6 +60,7 @@ func runDaemon(configPath path: String) -> Int32 {
                 switch result {
                 case .applied: _ = notifier?.ready(status: "configuration reloaded")
                 case .refused(let errors): _ = notifier?.ready(status: "reload refused: \(errors.count.counted("error")); the old configuration stays")
+                case .storeUnavailable: _ = notifier?.ready(status: "reload refused: the store cannot commit; the old configuration stays")
                 }
             }
             return

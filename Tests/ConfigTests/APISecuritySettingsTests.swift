@@ -37,6 +37,7 @@ import Testing
         #expect(api.loginAttemptsPerAddress == 20)
         #expect(api.loginWindow == .seconds(300))
         #expect(api.maxConnections == 256)
+        #expect(api.headerTimeout == .seconds(10))
         #expect(api.requestTimeout == .seconds(10))
         #expect(api == APISettings())
     }
@@ -49,6 +50,7 @@ import Testing
             login_attempts_per_address = 50
             login_window = 600
             max_connections = 1000
+            header_timeout = 20
             request_timeout = 30
             """, files: ["etc/api-tokens": "deploy \(Self.deployToken)\n"]))
         #expect(api.adminTokensFile == "etc/api-tokens")
@@ -58,6 +60,7 @@ import Testing
         #expect(api.loginAttemptsPerAddress == 50)
         #expect(api.loginWindow == .seconds(600))
         #expect(api.maxConnections == 1000)
+        #expect(api.headerTimeout == .seconds(20))
         #expect(api.requestTimeout == .seconds(30))
     }
 
@@ -68,6 +71,7 @@ import Testing
         ("login_attempts_per_address = -1", #"ccagentd.conf:7: [api] login_attempts_per_address: "-1" is not a whole number from 1 to 100000"#),
         ("login_window = 86401", #"ccagentd.conf:7: [api] login_window: "86401" is not a whole number from 1 to 86400 seconds"#),
         ("max_connections = 0", #"ccagentd.conf:7: [api] max_connections: "0" is not a whole number from 1 to 65536"#),
+        ("header_timeout = 0", #"ccagentd.conf:7: [api] header_timeout: "0" is not a whole number from 1 to 3600 seconds"#),
         ("request_timeout = 1.5", #"ccagentd.conf:7: [api] request_timeout: "1.5" is not a whole number from 1 to 3600 seconds"#),
         ("admin_tokens =", "ccagentd.conf:7: [api] admin_tokens: no value after =; give one or remove the line"),
         ("session_tll = 60", #"ccagentd.conf:7: [api] session_tll: unknown key "session_tll" for type = api; did you mean "session_ttl"?"#),

@@ -102,7 +102,7 @@ struct ConfigManPageTests {
             (.api, "login_attempts_per_login", String(api.loginAttemptsPerLogin)),
             (.api, "login_attempts_per_address", String(api.loginAttemptsPerAddress)),
             (.api, "login_window", seconds(api.loginWindow)), (.api, "max_connections", String(api.maxConnections)),
-            (.api, "request_timeout", seconds(api.requestTimeout)),
+            (.api, "header_timeout", seconds(api.headerTimeout)), (.api, "request_timeout", seconds(api.requestTimeout)),
             (.api, "trusted_proxies", api.trustedProxies.isEmpty ? "none" : "?"),
             (.remote, "interface", remote.interfaceTemplate), (.remote, "followme_family", remote.followmeFamily),
             (.status, "color", status.color), (.status, "activate_skills", yesNo(status.activatesSkills)),

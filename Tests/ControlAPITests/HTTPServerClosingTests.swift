@@ -22,7 +22,7 @@ import Testing
 
     @Test func aClientThatNeverReadsItsLastResponseLosesItsSlotAfterTheCloseTimeout() throws {
         let sink = MemoryLogSink()
-        let limits = HTTPServerLimits(idleTimeout: .seconds(60), maximumPendingOutput: 64 << 20, closeTimeout: .milliseconds(300))
+        let limits = HTTPServerLimits(headerTimeout: .seconds(60), maximumPendingOutput: 64 << 20, closeTimeout: .milliseconds(300))
         let (server, port) = try server(limits, logger: Logger(sink: sink), body: [UInt8](repeating: 0x61, count: 256 << 10))
         defer { server.shutdown() }
         let client = try RawClient(port: port, receiveBufferSize: 4096)

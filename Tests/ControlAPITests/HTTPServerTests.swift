@@ -156,19 +156,6 @@ func eventually(within seconds: Double = 5, _ condition: () -> Bool) -> Bool {
         #expect(answer.hasPrefix("HTTP/1.1 408 "))
     }
 
-    @Test func connectionsBeyondTheLimitGet503() throws {
-        let (server, port) = try server(HTTPServerLimits(maximumConnections: 2))
-        defer { server.shutdown() }
-        let a = try RawClient(port: port), b = try RawClient(port: port)
-        a.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n")
-        b.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n")
-        _ = a.read(until: "}")
-        _ = b.read(until: "}")
-        let c = try RawClient(port: port)
-        #expect(c.read().hasPrefix("HTTP/1.1 503 "))
-        #expect(server.connectionCount == 2)
-    }
-
     @Test func anEventStreamWritesUntilTheClientLeaves() throws {
         let closed = Mutex(false)
         let box = ServerBox()

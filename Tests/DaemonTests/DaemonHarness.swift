@@ -153,7 +153,7 @@ final class DaemonHarness: Sendable {
         let options = DaemonOptions(
             configPath: directory.appendingPathComponent("ccagentd.conf").path, tickInterval: .milliseconds(20),
             clock: { clock.now }, reconcileRetry: .milliseconds(100), maximumReconcileRetry: .milliseconds(400),
-            fullyBootedWait: .milliseconds(500), stopGrace: .milliseconds(500),
+            fullyBootedWait: .milliseconds(500), stopGrace: .milliseconds(500), storeRetryInterval: .milliseconds(100),
             tuneConnection: { configuration in
                 var tuned = configuration
                 tuned.backoff = Backoff(initial: .milliseconds(20), maximum: .milliseconds(100))

@@ -83,5 +83,46 @@ extension EndToEnd {
             #expect(contiguityProblems(history).isEmpty)
             #expect(try harness.running().isRunning)
         }
+
+        /// As many connections as max_connections that never send a byte: a new client still gets
+        /// in at once, as the one idle longest makes room.
+        @Test func silentConnectionsLockNoOneOut() throws {
+            let harness = try APITests.start(api: "max_connections = 20")
+            defer { harness.shutdown() }
+            let port = try harness.apiPort()
+            let silent = try (0..<20).map { _ in try RawConnection(port: port) }
+            let started = ContinuousClock.now
+            #expect(try harness.api("GET", "/healthz").status == 200)
+            #expect(try harness.api("GET", "/healthz", overSocket: true).status == 200)
+            #expect(ContinuousClock.now - started < .seconds(2))
+            withExtendedLifetime(silent) {}
+        }
+
+        /// TCP full of requests half sent, none of which may be closed: a TCP newcomer gets 503,
+        /// and the Unix socket serves local admins all the same.
+        @Test func theUnixSocketServesWhateverTCPClientsHold() throws {
+            let harness = try APITests.start(api: "max_connections = 20")
+            defer { harness.shutdown() }
+            let port = try harness.apiPort()
+            let halfSent = try (0..<20).map { _ in try RawConnection(port: port) }
+            halfSent.forEach { $0.send("GET /healthz HTTP/1.1\r\nHo") }
+            let refused = try RawConnection(port: port)
+            refused.read(timeout: .seconds(5)) { $0.contains("\r\n\r\n") }
+            #expect(refused.firstStatus == 503, "\(refused.text)")
+            #expect(try harness.api("GET", "/healthz", overSocket: true).status == 200)
+            #expect(try harness.api("GET", "/v1/agents", overSocket: true).status == 200)
+            withExtendedLifetime(halfSent) {}
+        }
+
+        @Test func aSilentConnectionIsClosedAfterTheHeaderTimeout() throws {
+            let harness = try APITests.start(api: "header_timeout = 1")
+            defer { harness.shutdown() }
+            let silent = try RawConnection(port: try harness.apiPort())
+            let started = ContinuousClock.now
+            silent.read(timeout: .seconds(5))
+            let waited = ContinuousClock.now - started
+            #expect(silent.closed && silent.text.isEmpty)
+            #expect(waited >= .milliseconds(900) && waited < .seconds(3), "\(waited)")
+        }
     }
 }

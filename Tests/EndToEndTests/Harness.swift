@@ -236,8 +236,8 @@ final class Harness {
     // MARK: Store
 
     /// The store's history of `agent`, oldest first, read through a second connection.
-    func history(_ agent: String) throws -> [Transition] {
-        let store = try Store(path: databasePath)
+    func history(_ agent: String, database: String? = nil) throws -> [Transition] {
+        let store = try Store(path: database ?? databasePath)
         return try store.history(
             agent: AgentID(agent), from: Timestamp(millisecondsSince1970: 0), to: Timestamp(millisecondsSince1970: .max))
     }

@@ -44,6 +44,14 @@ struct APIFailure: Error, Sendable, Equatable {
 
     static let stopping = APIFailure(status: .serviceUnavailable, code: "stopping", message: "the daemon is stopping")
 
+    /// The store could not commit (a full disk): nothing changed; the same request may succeed later.
+    static func storeUnavailable(_ reason: String) -> APIFailure {
+        APIFailure(
+            status: .serviceUnavailable, code: "store_unavailable",
+            message: "the change was not made: the store cannot commit (\(reason)); try again when it can",
+            headers: [("Retry-After", "5")])
+    }
+
     /// The status and code of each refusal of the rules.
     static func refused(_ error: CommandError) -> APIFailure {
         let (status, code): (HTTPStatus, String) =

@@ -3,22 +3,24 @@ import SystemSupport
 
 extension APIRouter {
     /// `DELETE /v1/logins/{login}/lock`, admins only: forgets the login's failed passwords, so a
-    /// locked-out user may try again at once. Audited, refusals too, like commands; answered after
-    /// the audit line is written.
+    /// locked-out user may try again at once. Audited, refusals too, like commands; the lock is
+    /// cleared and the answer given once the audit line is committed (503 when it cannot be).
     func unlock(_ login: String, caller: Caller, isAdmin: Bool, responder: HTTPResponder) {
         guard isAdmin else {
             let failure = APIFailure.forbidden("only admins may unlock a login")
             return daemon.audit(
                 actor: caller.actor, source: caller.source, action: "unlock", target: login, outcome: "refused", detail: failure.message
-            ) { responder.respond(failure.response) }
+            ) { _ in responder.respond(failure.response) }
         }
-        let left = limiter.unlock(login: login, now: .now)
+        let left = limiter.lockedFor(login: login, now: .now)
         let detail = left.map { "it was locked for \(Self.wholeSeconds($0)) s more" } ?? "it was not locked"
-        logger.notice(
-            "api.login_unlocked",
-            [("login", .string(login)), ("was_locked", .bool(left != nil)), ("actor", .string(caller.actor.description)),
-             ("source", .string(caller.source))])
-        daemon.audit(actor: caller.actor, source: caller.source, action: "unlock", target: login, detail: detail) {
+        daemon.audit(actor: caller.actor, source: caller.source, action: "unlock", target: login, detail: detail) { [self] storeFailure in
+            if let storeFailure { return responder.respond(APIFailure.storeUnavailable(storeFailure).response) }
+            limiter.unlock(login: login, now: .now)
+            logger.notice(
+                "api.login_unlocked",
+                [("login", .string(login)), ("was_locked", .bool(left != nil)), ("actor", .string(caller.actor.description)),
+                 ("source", .string(caller.source))])
             responder.respond(.json(.ok, .object([("login", .string(login)), ("was_locked", .bool(left != nil))])))
         }
     }

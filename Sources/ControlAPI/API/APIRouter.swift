@@ -214,6 +214,8 @@ final class APIRouter: Sendable {
                 responder.respond(APIFailure.refused(error).response)
             case .failure(.stopping):
                 responder.respond(APIFailure.stopping.response)
+            case .failure(.storeUnavailable(let reason)):
+                responder.respond(APIFailure.storeUnavailable(reason).response)
             }
         }
     }
@@ -229,6 +231,8 @@ final class APIRouter: Sendable {
                     status: .unprocessableContent, code: "config_invalid",
                     message: "the configuration has \(errors.count.counted("error")); the old one stays", details: errors)
                 responder.respond(failure.response)
+            case .storeUnavailable(let reason):
+                responder.respond(APIFailure.storeUnavailable(reason).response)
             }
         }
     }

@@ -17,7 +17,8 @@ public final class APIService: Sendable {
         hub = EventHub(firstID: UInt64(max(0, WallClock.now().millisecondsSince1970)) * 1000)
         let router = APIRouter(daemon: daemon, settings: settings, hub: hub, databasePath: databasePath, logger: logger)
         self.router = router
-        let limits = HTTPServerLimits(maximumConnections: settings.maxConnections, requestTimeout: settings.requestTimeout)
+        let limits = HTTPServerLimits(
+            maximumConnections: settings.maxConnections, headerTimeout: settings.headerTimeout, requestTimeout: settings.requestTimeout)
         server = try HTTPServer(limits: limits, logger: logger) { request, context, responder in
             router.handle(request, context, responder)
         }

@@ -67,9 +67,7 @@ public final class LoginRateLimiter: Sendable {
 
     /// Whether the login may try now. The address never refuses: it only slows failures.
     public func check(login: String, address: String, now: ContinuousClock.Instant) -> LoginRateDecision {
-        let loginKey = Self.loginKey(login)
-        let wait = state.withLock { $0.logins.retryAfter(loginKey, now: now) }
-        return wait.map { .limited(retryAfter: $0) } ?? .allowed
+        lockedFor(login: login, now: now).map { .limited(retryAfter: $0) } ?? .allowed
     }
 
     /// `check`, and when allowed the attempt counts at once, before its (slow) password check:
@@ -147,6 +145,12 @@ public final class LoginRateLimiter: Sendable {
     public func recordSuccess(login: String, address: String, now: ContinuousClock.Instant) {
         let loginKey = Self.loginKey(login)
         state.withLock { state in state.logins.clear(loginKey) }
+    }
+
+    /// How long the login is still locked for; nil when it is not.
+    public func lockedFor(login: String, now: ContinuousClock.Instant) -> Duration? {
+        let loginKey = Self.loginKey(login)
+        return state.withLock { $0.logins.retryAfter(loginKey, now: now) }
     }
 
     /// An admin's unlock: the login's failures are forgotten. Returns how long it was still

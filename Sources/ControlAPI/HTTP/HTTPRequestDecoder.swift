@@ -72,6 +72,14 @@ public struct HTTPRequestDecoder: Sendable {
         phase != .requestLine || requestLine.index > 0 || readerIndex < buffer.count
     }
 
+    /// Whether the head of the request being read has arrived whole (its body is still coming).
+    var hasHead: Bool {
+        switch phase {
+        case .requestLine, .headers: false
+        case .fixedBody, .chunkSize, .chunkData, .chunkDataEnd, .trailers: true
+        }
+    }
+
     public mutating func append(_ bytes: some Collection<UInt8>) {
         guard failure == nil else { return }
         buffer.append(contentsOf: bytes)

@@ -7,7 +7,8 @@ import Glibc
 
 /// A small HTTP/1.1 server on its own thread: TCP and Unix-socket listeners, keep-alive,
 /// pipelined requests answered in order, event streams, and hard limits on what a client may
-/// hold (connections, header and body size, time to send a request, unread output).
+/// hold (connections, header and body size, time to send a request, unread output). When full,
+/// it closes the connection idle longest to admit a newcomer; the Unix socket is counted apart.
 ///
 /// The handler is called on the server's thread; it must answer through the responder, at once
 /// or later from any thread.
@@ -23,6 +24,8 @@ public final class HTTPServer: @unchecked Sendable {
     /// The Unix sockets' files, removed by `shutdown` so a clean stop leaves none behind.
     private var socketFiles: [LocalSocketFile] = []
     private var connections: [Int: Connection] = [:]
+    private let networkPool: ConnectionPool
+    private let localPool: ConnectionPool
     private var nextID = 0
     /// Accepts that failed in a row (out of descriptors, say); 0 when the last one worked.
     private var failedAccepts = 0
@@ -35,6 +38,8 @@ public final class HTTPServer: @unchecked Sendable {
         self.limits = limits
         self.logger = logger
         self.handler = handler
+        networkPool = ConnectionPool(capacity: limits.maximumConnections)
+        localPool = ConnectionPool(capacity: limits.maximumLocalConnections)
     }
 
     deinit { loop.shutdown() }
@@ -104,61 +109,6 @@ public final class HTTPServer: @unchecked Sendable {
 
     // MARK: Loop thread
 
-    final class Connection {
-        let id: Int
-        let fd: Int32
-        let peer: String
-        var decoder: HTTPRequestDecoder
-        /// While a request is with the handler, input is read ahead up to one more whole request
-        /// at most; then reading waits, so a client cannot pile up memory the decoder's limits
-        /// never see (they apply when a request is decoded).
-        let maximumReadAhead: Int
-        var output: [UInt8] = []
-        var outputOffset = 0
-        /// A request is with the handler: the next (pipelined) one waits.
-        var busy = false
-        var streaming = false
-        var ending = Ending.open
-        /// The client shut down its side: what it sent is still answered, then the connection closes.
-        var inputClosed = false
-        var timer: TimerID?
-        var requestTimerArmed = false
-        /// What the loop polls this descriptor for, as last set.
-        var interest: IOEvents = .read
-
-        init(id: Int, fd: Int32, peer: String, limits: HTTPLimits) {
-            self.id = id
-            self.fd = fd
-            self.peer = peer
-            decoder = HTTPRequestDecoder(limits: limits)
-            maximumReadAhead = decoder.limits.maximumHeaderBytes + decoder.limits.maximumBodyBytes
-        }
-
-        var pending: Int { output.count - outputOffset }
-
-        /// Whether the loop should read: not past the client's end of input, not while the last
-        /// response waits to be flushed, not while a request is handled and one more is buffered.
-        var wantsInput: Bool {
-            guard !inputClosed else { return false }
-            switch ending {
-            case .open: return !busy || decoder.bufferedByteCount < maximumReadAhead
-            case .closing: return false
-            case .draining: return true
-            }
-        }
-    }
-
-    enum Ending: Equatable {
-        /// Keep-alive: more requests may come.
-        case open
-        /// The last response (or an error) is written: the connection closes once it is flushed.
-        case closing
-        /// Flushed, and our side shut down. Closing with unread input would make the kernel reset
-        /// the connection, which can destroy the response before the client read it; so what the
-        /// client still sends is read and dropped, for a short while and up to a bound.
-        case draining(discarded: Int)
-    }
-
     /// How long, and how much input, a closing connection drains before it is closed anyway.
     static let drainTimeout = Duration.seconds(1)
     static let drainLimit = 64 << 10
@@ -186,20 +136,40 @@ public final class HTTPServer: @unchecked Sendable {
             }
             guard let (fd, peer) = accepted else { return }
             acceptSucceeded()
-            guard connections.count < limits.maximumConnections else {
-                let busy = HTTPResponse.error(.serviceUnavailable, code: "too_many_connections", message: "too many connections")
-                let bytes = busy.serialized(keepAlive: false, date: currentDate())
-                _ = bytes.withUnsafeBytes { try? Socket.write(fd, from: $0) }
-                Socket.close(fd)
-                logger.warning("api.connection_refused", [("peer", .string(peer)), ("reason", "too many connections")])
+            let pool = peer == "unix" ? localPool : networkPool
+            guard makeRoom(in: pool) else {
+                refuse(fd, peer: peer)
                 continue
             }
             nextID += 1
-            let connection = Connection(id: nextID, fd: fd, peer: peer, limits: limits.http)
+            let connection = Connection(id: nextID, fd: fd, peer: peer, pool: pool, limits: limits.http)
             connections[connection.id] = connection
+            pool.opened()
             loop.register(fd: fd, interest: .read) { [unowned self] events in ready(connection, events) }
-            armIdle(connection)
+            awaitRequest(connection)
+            settle(connection)
         }
+    }
+
+    /// Whether `pool` has room for one more, once the connection idle longest, if it is full, is
+    /// closed: none of a request of its has arrived, so closing it loses nothing. It is read
+    /// first, as one accepted in the same burst may hold a request not yet polled for.
+    private func makeRoom(in pool: ConnectionPool) -> Bool {
+        while pool.isFull, let id = pool.longestIdle, let idle = connections[id] {
+            read(idle)  // leaves the idle list if a request came or the client left
+            guard connections[id] != nil, idle.isIdle else { continue }
+            logger.debug("api.idle_connection_closed", [("peer", .string(idle.peer)), ("reason", "room for a new connection")])
+            closeConnection(id)
+        }
+        return !pool.isFull
+    }
+
+    private func refuse(_ fd: Int32, peer: String) {
+        let busy = HTTPResponse.error(.serviceUnavailable, code: "too_many_connections", message: "too many connections")
+        let bytes = busy.serialized(keepAlive: false, date: currentDate())
+        _ = bytes.withUnsafeBytes { try? Socket.write(fd, from: $0) }
+        Socket.close(fd)
+        logger.warning("api.connection_refused", [("peer", .string(peer)), ("reason", "too many connections")])
     }
 
     /// Out of descriptors (EMFILE, ENFILE) or memory, accept fails while the pending connection
@@ -254,7 +224,7 @@ public final class HTTPServer: @unchecked Sendable {
             }
         }
         guard connections[connection.id] != nil else { return }
-        updateInterest(connection)
+        settle(connection)
     }
 
     private func received(_ bytes: ArraySlice<UInt8>, on connection: Connection) {
@@ -302,7 +272,9 @@ public final class HTTPServer: @unchecked Sendable {
             connection.busy = true
             connection.timer.map(loop.cancel)
             connection.timer = nil
-            connection.requestTimerArmed = false
+            connection.headerDeadline = nil
+            connection.requestDeadline = nil
+            connection.armedDeadline = nil
             let responder = HTTPResponder(server: self, connectionID: connection.id, keepAlive: request.keepAlive)
             handler(request, RequestContext(peer: connection.peer, connectionID: connection.id), responder)
         }
@@ -319,7 +291,12 @@ public final class HTTPServer: @unchecked Sendable {
             connection.decoder.continueSent()
             flush(connection)
         }
-        if connections[connection.id] != nil, connection.decoder.hasPartialRequest { armRequestTimeout(connection) }
+        guard connections[connection.id] != nil, connection.decoder.hasPartialRequest else { return }
+        // From the first byte: more bytes do not extend it (a client trickling a byte a second
+        // is cut off all the same).
+        if connection.requestDeadline == nil { connection.requestDeadline = .now.advanced(by: limits.requestTimeout) }
+        if connection.decoder.hasHead { connection.headerDeadline = nil }
+        armRequestDeadline(connection)
     }
 
     func finish(_ id: Int, with response: HTTPResponse, keepAlive: Bool) {
@@ -332,10 +309,10 @@ public final class HTTPServer: @unchecked Sendable {
         }
         flush(connection)
         guard connections[id] != nil else { return }
-        armIdle(connection)
+        awaitRequest(connection)
         process(connection)
         // Reading may have waited while the request was handled.
-        if connections[id] != nil { updateInterest(connection) }
+        if connections[id] != nil { settle(connection) }
     }
 
     func startStream(_ id: Int, head: HTTPResponse) {
@@ -385,12 +362,14 @@ public final class HTTPServer: @unchecked Sendable {
             guard case .processed(let count) = result else { break }  // the socket is full: wait for POLLOUT
             connection.outputOffset += count
         }
-        updateInterest(connection)
+        settle(connection)
         if connection.pending == 0, connection.ending == .closing { startDraining(connection) }
     }
 
-    /// Polls for reading when the connection wants input, for writing while output is pending.
-    private func updateInterest(_ connection: Connection) {
+    /// After any change of the connection's state: files it as idle or not, and polls for reading
+    /// when it wants input, for writing while output is pending.
+    private func settle(_ connection: Connection) {
+        connection.pool.update(connection.id, idle: connection.isIdle)
         var interest: IOEvents = []
         if connection.wantsInput { interest.insert(.read) }
         if connection.pending > 0 { interest.insert(.write) }
@@ -422,41 +401,57 @@ public final class HTTPServer: @unchecked Sendable {
         }
         Socket.shutdownOutput(connection.fd)
         connection.ending = .draining(discarded: 0)
-        updateInterest(connection)
+        settle(connection)
         arm(connection, after: Self.drainTimeout) { [unowned self] connection in closeConnection(connection.id) }
     }
 
-    private func armIdle(_ connection: Connection) {
-        arm(connection, after: limits.idleTimeout) { [unowned self] connection in
-            guard !connection.busy, !connection.streaming else { return }
+    /// The connection waits for a request (it was accepted, or its last response written): its
+    /// head must arrive within `headerTimeout` from now.
+    private func awaitRequest(_ connection: Connection) {
+        connection.headerDeadline = .now.advanced(by: limits.headerTimeout)
+        connection.requestDeadline = nil
+        armRequestDeadline(connection)
+    }
+
+    /// Sets the timer for the nearer of the head's and the whole request's deadlines.
+    private func armRequestDeadline(_ connection: Connection) {
+        guard let deadline = [connection.headerDeadline, connection.requestDeadline].compactMap({ $0 }).min(),
+            deadline != connection.armedDeadline
+        else { return }
+        arm(connection, at: deadline) { [unowned self] connection in requestDeadlinePassed(connection) }
+        connection.armedDeadline = deadline
+    }
+
+    /// A silent connection is closed (there is nothing to answer); one partway through a request
+    /// gets 408.
+    private func requestDeadlinePassed(_ connection: Connection) {
+        guard !connection.busy, !connection.streaming, connection.ending == .open else { return }
+        guard connection.decoder.hasPartialRequest else {
+            logger.debug("api.idle_connection_closed", [("peer", .string(connection.peer)), ("reason", "no request in time")])
             closeConnection(connection.id)
+            return
         }
+        logger.info("api.request_timeout", [("peer", .string(connection.peer))])
+        write(HTTPResponse.error(.requestTimeout, code: "request_timeout", message: "the request did not arrive in time")
+            .serialized(keepAlive: false, date: currentDate()), to: connection)
+        closeAfterFlushing(connection)
     }
 
     /// Replaces the connection's timer: `work` runs after `delay` if the connection is still open.
     private func arm(_ connection: Connection, after delay: Duration, _ work: @escaping (Connection) -> Void) {
-        connection.timer.map(loop.cancel)
-        connection.requestTimerArmed = false
-        let id = connection.id
-        connection.timer = loop.schedule(after: delay) { [unowned self] in
-            guard let connection = connections[id] else { return }
-            connection.timer = nil
-            work(connection)
-        }
+        arm(connection, at: .now.advanced(by: delay), work)
     }
 
-    /// From the first byte of a request: more bytes do not extend it (a client trickling a
-    /// byte a second is cut off all the same).
-    private func armRequestTimeout(_ connection: Connection) {
-        guard !connection.requestTimerArmed else { return }
-        arm(connection, after: limits.requestTimeout) { [unowned self] connection in
-            guard !connection.busy, !connection.streaming, connection.ending == .open else { return }
-            logger.info("api.request_timeout", [("peer", .string(connection.peer))])
-            write(HTTPResponse.error(.requestTimeout, code: "request_timeout", message: "the request did not arrive in time")
-                .serialized(keepAlive: false, date: currentDate()), to: connection)
-            closeAfterFlushing(connection)
+    private func arm(_ connection: Connection, at deadline: ContinuousClock.Instant, _ work: @escaping (Connection) -> Void) {
+        connection.timer.map(loop.cancel)
+        connection.armedDeadline = nil
+        let id = connection.id
+        connection.timer = loop.schedule(at: deadline) { [unowned self] in
+            guard let connection = connections[id] else { return }
+            connection.timer = nil
+            connection.armedDeadline = nil
+            work(connection)
         }
-        connection.requestTimerArmed = true
     }
 
     /// The `Date` header's value for a response written now.
@@ -466,6 +461,7 @@ public final class HTTPServer: @unchecked Sendable {
 
     func closeConnection(_ id: Int) {
         guard let connection = connections.removeValue(forKey: id) else { return }
+        connection.pool.closed(id)
         connection.timer.map(loop.cancel)
         loop.deregister(fd: connection.fd)
         Socket.close(connection.fd)

@@ -1,0 +1,163 @@
+import AgentCore
+import Store
+import SystemSupport
+
+/// Nothing is acknowledged before it is stored (DESIGN). Each input's writes join the open batch
+/// (`CommitBatch`); the batch commits after the inputs queued behind it have run, and only then
+/// are its replies given, its log lines written and its listeners told.
+///
+/// When the store cannot commit (a full disk), the batch never happened: its transaction is
+/// rolled back, the agents' state is read back from the store, commands get
+/// `storeUnavailable`, and a reconcile brings Asterisk back to that state. The batch's inputs
+/// from Asterisk wait, in order, with the ones that come after (`StoreOutage`), and are run again
+/// when the store is tried next: at most every `storeRetryInterval`, by the tick or a command.
+extension Daemon {
+    /// Whether the store committed its last write.
+    var storeWritable: Bool { outage == nil }
+
+    /// Queues the batch's commit behind the inputs already on the daemon's thread, once.
+    func scheduleCommit() {
+        guard !batch.scheduled else { return }
+        batch.scheduled = true
+        // Restoring runs on the caller's thread before the daemon starts; it commits itself.
+        guard !restoring else { return }
+        loop.execute { [weak self] in self?.commitBatch() }
+    }
+
+    /// Runs `write` in the batch's transaction, opening it first; a failure dooms the batch.
+    func record(_ write: () throws(StoreError) -> Void) {
+        // Every way in asks `storeHoldsInputs` first, so that no write overtakes held inputs.
+        assert(outage == nil || batch.isAttempt, "a write while the store holds inputs, outside an attempt")
+        scheduleCommit()
+        guard batch.failure == nil else { return }
+        do {
+            if !store.isInTransaction { try store.begin() }
+            try write()
+        } catch {
+            batch.failure = error
+        }
+    }
+
+    /// Calls `body` once the batch in progress is over (nil: committed), or now when none is.
+    func whenCommitted(_ body: @escaping (StoreError?) -> Void) {
+        guard batch.scheduled else { return body(nil) }
+        batch.completions.append(body)
+    }
+
+    /// Ends the batch: commits it and acknowledges its inputs, or undoes it.
+    func commitBatch() {
+        let done = batch
+        batch = CommitBatch()
+        var failure = done.failure
+        if failure == nil, done.isAttempt, !store.isInTransaction, let outage {
+            // An attempt with nothing to write cannot tell whether the store commits again: a
+            // line in the audit log can, and says when the outage ended.
+            let entry = AuditEntry(
+                at: options.clock(), actor: .system, source: "store", action: "store_recovered", target: settings.general.database,
+                outcome: "ok", detail: "after \(outage.failures.counted("failed commit"))")
+            do {
+                try store.begin()
+                try store.write([], audit: entry)
+            } catch {
+                failure = error
+            }
+        }
+        let wrote = store.isInTransaction
+        if failure == nil, wrote {
+            do {
+                try store.commit()
+            } catch {
+                failure = error
+            }
+        } else {
+            store.rollback()
+        }
+        if let failure {
+            undo(done, because: failure)
+            return
+        }
+        if wrote, let outage {
+            self.outage = nil
+            logger.notice(
+                "store.recovered",
+                [("failed_commits", .int(outage.failures)), ("dropped_inputs", .int(outage.dropped))])
+            // Commands were refused meanwhile and Asterisk may have been moved back and forth.
+            startReconcile(reason: "the store can commit again")
+        }
+        for (effect, extensionID) in done.effects { report(effect, extensionID: extensionID) }
+        for completion in done.completions { completion(nil) }
+    }
+
+    /// The batch could not commit: as if its inputs never came.
+    private func undo(_ done: CommitBatch, because error: StoreError) {
+        counters.storeFailures += 1
+        let now = ContinuousClock.now
+        if var outage {
+            outage.failures += 1
+            outage.lastAttempt = now
+            outage.waiting.insert(contentsOf: done.inputs, at: 0)
+            self.outage = outage
+            logger.debug("store.still_failing", [("error", .string(error.description)), ("waiting", .int(outage.waiting.count))])
+        } else {
+            outage = StoreOutage(error: error, lastAttempt: now, waiting: done.inputs)
+            logger.error(
+                "store.write_failed",
+                [("error", .string(error.description)),
+                 ("effect", "changes are refused and events from Asterisk held until the store can commit again")])
+        }
+        readBackFromStore()
+        for completion in done.completions { completion(error) }
+        // Asterisk was sent the batch's queue actions: bring it back to the state read back.
+        if done.sentActions { scheduleRetryReconcile() }
+    }
+
+    /// The agents as the store has them: the state before the batch that could not commit.
+    /// What only lives in memory (calls whose direction is not known yet) is lost, as in a restart.
+    func readBackFromStore() {
+        do {
+            let saved = try store.loadAgents()
+            let lingering = try store.loadLingering()
+            machine = AgentStateMachine(configuration: settings.core, restoring: saved, lingering: lingering)
+            liveCalls = Set(machine.agents.values.flatMap(\.calls.keys))
+        } catch {
+            logger.error("store.read_failed", [("error", .string(error.description))])
+        }
+    }
+
+    // MARK: While the store cannot commit
+
+    /// Whether inputs that write must wait (from Asterisk) or be refused (commands): true while
+    /// the store cannot commit, until it is time to try again (`force`: now). Trying again starts
+    /// an attempt: the waiting inputs run first, then everything up to the commit joins them, and
+    /// that commit tells. Callers ask before they run their input, so nothing overtakes the
+    /// inputs that wait.
+    func storeHoldsInputs(force: Bool = false) -> Bool {
+        guard var outage, !batch.isAttempt else { return false }
+        let now = ContinuousClock.now
+        guard force || now >= outage.lastAttempt.advanced(by: options.storeRetryInterval) else { return true }
+        outage.lastAttempt = now
+        let waiting = outage.waiting
+        outage.waiting = []
+        self.outage = outage
+        batch.isAttempt = true
+        scheduleCommit()
+        for input in waiting { process(input) }
+        return false
+    }
+
+    /// Keeps an input from Asterisk for when the store can commit again.
+    func hold(_ input: AMIInput) {
+        guard var outage else { return }
+        if outage.waiting.count < options.maximumWaitingInputs {
+            outage.waiting.append(input)
+        } else {
+            if outage.dropped == 0 {
+                logger.error(
+                    "store.inputs_dropped",
+                    [("kept", .int(outage.waiting.count)), ("effect", "a reconcile reads the calls from Asterisk after the recovery")])
+            }
+            outage.dropped += 1
+        }
+        self.outage = outage
+    }
+}

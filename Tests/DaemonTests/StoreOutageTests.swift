@@ -1,0 +1,125 @@
+import AMISimulator
+import AgentCore
+@testable import Daemon
+import Foundation
+@testable import Store
+import Testing
+
+/// A store that cannot commit (a full disk) loses nothing that was acknowledged and acknowledges
+/// nothing it lost: commands are refused and undone, Asterisk is brought back, events from
+/// Asterisk wait in order and are recorded once the store commits again.
+extension DaemonTests {
+    @Suite struct StoreOutage {
+        static let diskFull = StoreError.sql(sql: "COMMIT", code: 13, message: "database or disk is full")
+
+        /// Makes every commit of the daemon's store fail (nil: succeed again), on its thread.
+        func failCommits(_ harness: DaemonHarness, with failure: StoreError?) async {
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                harness.daemon.loop.execute {
+                    harness.daemon.store.database.failingCommits = failure
+                    done.resume()
+                }
+            }
+        }
+
+        func history(_ harness: DaemonHarness, _ agent: AgentID) throws -> [Transition] {
+            try Store(path: harness.database).history(agent: agent, from: Timestamp(seconds: 0), to: harness.clock.now + .seconds(3600))
+        }
+
+        func isContiguous(_ history: [Transition]) -> Bool {
+            zip(history, history.dropFirst()).allSatisfy { $0.to == $1.from && $0.at <= $1.at }
+        }
+
+        @Test func aCommandTheStoreCannotCommitIsRefusedUndoneAndAsteriskBroughtBack() async throws {
+            let harness = try DaemonHarness()
+            defer { Task { await harness.close() } }
+            try await harness.waitReady()
+            _ = try await harness.submit(.login("dana@example.com", extension: "101")).result.get()
+            try await until("dana is in sales") { harness.isMember("PJSIP/101", of: "sales") }
+
+            await failCommits(harness, with: Self.diskFull)
+            let reply = await harness.submit(.setStatus("dana@example.com", "break"))
+            #expect(reply.result == .failure(.storeUnavailable("database or disk is full")))
+            // As if it never came: the daemon, its store and (after the reconcile) Asterisk.
+            #expect(await harness.state("dana@example.com")?.status == .connected)
+            #expect(await harness.daemon.inspect { $0.storeWritable } == false)
+            #expect(try history(harness, "dana@example.com").map(\.to) == [.connected])
+            // The break's QueueRemove went out before the commit failed: the reconcile adds her back.
+            let sent = harness.simulator.receivedActions().filter { $0.action.name == "QueueRemove" }.count
+            #expect(sent >= 1)
+            try await until("a reconcile put dana back in sales") {
+                harness.isMember("PJSIP/101", of: "sales") && harness.simulator.receivedActions().filter { $0.action.name == "QueueAdd" }.count >= 4
+            }
+            #expect(!harness.logs.records(named: "store.write_failed").isEmpty)
+            #expect(harness.logs.records(named: "agent.status_changed").isEmpty, "no log line says a change happened")
+
+            // Space comes back: the next attempt (a tick, 100 ms later) commits and says so.
+            await failCommits(harness, with: nil)
+            try await until("the store is writable again") { await harness.daemon.inspect { $0.storeWritable } }
+            #expect(!harness.logs.records(named: "store.recovered").isEmpty)
+            let audit = try Store(path: harness.database).audit(limit: 10)
+            #expect(audit.contains { $0.action == "store_recovered" && $0.detail?.contains("failed commit") == true })
+            _ = try await harness.submit(.setStatus("dana@example.com", "break")).result.get()
+            try await until("the break took dana out of sales") { !harness.isMember("PJSIP/101", of: "sales") }
+            let after = try history(harness, "dana@example.com")
+            #expect(after.map(\.to) == [.connected, "break"])
+            #expect(isContiguous(after))
+        }
+
+        @Test func callEventsWaitInOrderAndAreRecordedWhenTheStoreCommitsAgain() async throws {
+            let harness = try DaemonHarness()
+            defer { Task { await harness.close() } }
+            try await harness.waitReady()
+            _ = try await harness.submit(.login("eli@example.com", extension: "102")).result.get()
+            try await until("eli is a member") { harness.isMember("PJSIP/102", of: "support-private") }
+
+            await failCommits(harness, with: Self.diskFull)
+            // A command makes the daemon learn that the store cannot commit.
+            #expect(await harness.submit(.setStatus("eli@example.com", "break")).result == .failure(.storeUnavailable("database or disk is full")))
+            harness.simulator.inboundCall(queue: "support-private", hangupAfter: .milliseconds(300))
+            try await until("the call was read and held") {
+                await harness.daemon.inspect { $0.metrics.eventsQueued == 0 } && !harness.logs.records(named: "store.still_failing").isEmpty
+            }
+            #expect(await harness.state("eli@example.com")?.status == .connected, "a change that cannot be stored is not made")
+            // Refused at once between attempts, without touching the agents.
+            let refused = await harness.submit(.setStatus("eli@example.com", "break"))
+            #expect(refused.result == .failure(.storeUnavailable("database or disk is full")))
+
+            try await Task.sleep(for: .milliseconds(600))  // the call ends while the store still fails
+            await failCommits(harness, with: nil)
+            try await until("the held call was recorded, in order") {
+                (try? history(harness, "eli@example.com").map(\.to.rawValue)) == ["connected", "incoming_call", "paperwork"]
+            }
+            #expect(isContiguous(try history(harness, "eli@example.com")))
+            #expect(await harness.state("eli@example.com")?.status == "paperwork")
+            #expect(await harness.daemon.inspect { $0.storeWritable })
+            let calls = try Store(path: harness.database).calls(
+                agent: "eli@example.com", from: Timestamp(seconds: 0), to: harness.clock.now + .seconds(3600))
+            #expect(calls.count == 1)
+            #expect(calls.first?.ended != nil)
+        }
+
+        @Test func aReloadTheStoreCannotCommitKeepsTheOldConfiguration() async throws {
+            let harness = try DaemonHarness()
+            defer { Task { await harness.close() } }
+            try await harness.waitReady()
+            _ = try await harness.submit(.login("noa@example.com", extension: "103")).result.get()
+            // The new file drops noa: applying it would log her out.
+            let text = try String(contentsOfFile: harness.configPath, encoding: .utf8)
+                .replacingOccurrences(of: "[noa@example.com]\ntype = user\nname = Noa Mizrahi\nskills = sales:1\nextension = 103\nstay_in_queues_on_logout = yes\n", with: "")
+            #expect(!text.contains("noa@example.com"))
+            try text.write(toFile: harness.configPath, atomically: true, encoding: .utf8)
+
+            await failCommits(harness, with: Self.diskFull)
+            let result = await harness.daemon.reload(harness.configPath)
+            #expect(result == .storeUnavailable("database or disk is full"))
+            #expect(await harness.state("noa@example.com")?.status == .connected)
+            #expect(await harness.daemon.inspect { $0.settings.core.users["noa@example.com"] != nil })
+
+            await failCommits(harness, with: nil)
+            try await until("the store is writable again") { await harness.daemon.inspect { $0.storeWritable } }
+            #expect(await harness.daemon.reload(harness.configPath) == .applied(notes: []))
+            #expect(await harness.state("noa@example.com") == nil)
+        }
+    }
+}
