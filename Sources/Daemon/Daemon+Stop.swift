@@ -13,7 +13,12 @@ extension Daemon {
                 tickTimer.map(loop.cancel)
                 bootTimer.map(loop.cancel)
                 reconcile.retryTimer.map(loop.cancel)
-                logger.notice("daemon.stopping", [("in_flight", .int(inFlight))])
+                var fields: [(String, LogValue)] = [("in_flight", .int(inFlight))]
+                if let outage {
+                    // Call events held for a store that never came back: the next start's reconcile reads calls anew.
+                    fields.append(("held_inputs", .int(outage.waiting.count)))
+                }
+                logger.notice("daemon.stopping", fields)
                 drain(until: ContinuousClock.now.advanced(by: options.stopGrace)) { done.resume() }
             }
         }
