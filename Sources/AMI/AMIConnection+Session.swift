@@ -33,6 +33,8 @@ extension AMIConnection {
         private var decoder: AMIFrameDecoder
         private var outbound: [UInt8] = []
         private var outboundIndex = 0
+        /// A flush is queued on the loop behind the tasks already there.
+        private var flushScheduled = false
         private var pending: [String: Pending] = [:]
         private var nextActionNumber: UInt64 = 0
         private let actionIDPrefix: String
@@ -424,6 +426,8 @@ extension AMIConnection {
             emit(.fullyBooted(uptime: uptime, restarted: restarted))
         }
 
+        /// Queues `bytes`; they go out with everything else written before the loop turns to
+        /// its next task, in one system call: a burst of actions is one `send`, not one each.
         private func write(_ bytes: [UInt8]) {
             guard fd >= 0 else { return }
             outbound.append(contentsOf: bytes)
@@ -431,10 +435,17 @@ extension AMIConnection {
                 lost("Asterisk stopped reading: more than \(configuration.maximumPendingOutput) bytes pending")
                 return
             }
-            flush()
+            guard !flushScheduled else { return }
+            flushScheduled = true
+            loop.execute { [weak self] in
+                guard let self else { return }
+                flushScheduled = false
+                flush()
+            }
         }
 
         private func flush() {
+            guard fd >= 0 else { return }
             while outboundIndex < outbound.count {
                 let result: IOResult
                 do {

@@ -9,12 +9,17 @@ extension APIRouter {
     /// characters no token of ours has.
     static func bearerToken(_ header: String?) -> String? {
         guard let header else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()
-        let text = String(token)
-        guard !text.isEmpty, text.utf8.count <= 512, text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
-        return text
+        // On bytes: this runs for every request.
+        var view = Substring(header).utf8[...]
+        while view.first == 0x20 { view = view.dropFirst() }
+        guard let space = view.firstIndex(of: 0x20) else { return nil }
+        let scheme = view[..<space]
+        guard scheme.count == 6, zip(scheme, "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        var token = view[view.index(after: space)...]
+        while let first = token.first, first == 0x20 || first == 0x09 { token = token.dropFirst() }
+        while let last = token.last, last == 0x20 || last == 0x09 { token = token.dropLast() }
+        guard !token.isEmpty, token.count <= 512, token.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
+        return String(Substring(token))
     }
 
     /// Who sent the request: the peer, or the client a trusted proxy names.
