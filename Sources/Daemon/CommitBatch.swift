@@ -19,8 +19,9 @@ struct CommitBatch {
     var effects: [(effect: Effect, extensionID: ExtensionID?)] = []
     /// Called once the batch is over: with nil when it committed, with the error when not.
     var completions: [(StoreError?) -> Void] = []
-    /// The batch's inputs from Asterisk, to run again in order if it cannot commit.
-    var inputs: [AMIInput] = []
+    /// The batch's inputs from Asterisk and when they came, to run again in order (as of then)
+    /// if it cannot commit.
+    var inputs: [(input: AMIInput, at: Timestamp)] = []
 }
 
 /// While the store cannot commit: why, since when, and the inputs from Asterisk that wait for it.
@@ -29,8 +30,8 @@ struct StoreOutage {
     /// Failed commits since the store last committed, the first included.
     var failures = 1
     var lastAttempt: ContinuousClock.Instant
-    /// Inputs from Asterisk held in arrival order, run again before anything newer.
-    var waiting: [AMIInput] = []
+    /// Inputs from Asterisk held in arrival order with when they came, run again before anything newer.
+    var waiting: [(input: AMIInput, at: Timestamp)] = []
     /// Inputs dropped because `waiting` was full: a reconcile reads the truth after the recovery.
     var dropped = 0
 }

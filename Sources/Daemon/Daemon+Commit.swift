@@ -141,15 +141,15 @@ extension Daemon {
         self.outage = outage
         batch.isAttempt = true
         scheduleCommit()
-        for input in waiting { process(input) }
+        for (input, at) in waiting { process(input, at: at) }
         return false
     }
 
-    /// Keeps an input from Asterisk for when the store can commit again.
-    func hold(_ input: AMIInput) {
+    /// Keeps an input from Asterisk, and when it came, for when the store can commit again.
+    func hold(_ input: AMIInput, at: Timestamp) {
         guard var outage else { return }
         if outage.waiting.count < options.maximumWaitingInputs {
-            outage.waiting.append(input)
+            outage.waiting.append((input, at))
         } else {
             if outage.dropped == 0 {
                 logger.error(

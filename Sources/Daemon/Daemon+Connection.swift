@@ -67,23 +67,22 @@ extension Daemon {
         switch input {
         case .call, .answered:
             // What cannot be stored now waits, in order, for the store (`Daemon+Commit.swift`).
-            if storeHoldsInputs() { return hold(input) }
-            process(input)
+            if storeHoldsInputs() { return hold(input, at: options.clock()) }
+            process(input, at: options.clock())
         default:
-            process(input)
+            process(input, at: options.clock())
         }
     }
 
-    /// Acts on one input from Asterisk, now or after waiting for the store.
-    func process(_ input: AMIInput) {
+    /// Acts on one input from Asterisk that came at `now`: just now, or before it waited for the store.
+    func process(_ input: AMIInput, at now: Timestamp) {
         switch input {
         case .call(let callEvent):
-            let now = options.clock()
             run { $0.handle(callEvent, at: now) }
-            batch.inputs.append(input)
+            batch.inputs.append((input, now))
         case .answered(let uniqueID):
-            answered(uniqueID)
-            batch.inputs.append(input)
+            answered(uniqueID, at: now)
+            batch.inputs.append((input, now))
         case .featureCode(let parsed, let extensionHeader):
             handleFeatureCode(parsed, extensionHeader: extensionHeader)
         case .stateChanged(let state):
@@ -123,9 +122,8 @@ extension Daemon {
     }
 
     /// A watched call's channel went Up: the call was answered.
-    private func answered(_ uniqueID: String) {
+    private func answered(_ uniqueID: String, at now: Timestamp) {
         guard liveCalls.contains(uniqueID) else { return }
-        let now = options.clock()
         record { () throws(StoreError) in try store.markAnswered(uniqueID: uniqueID, at: now) }
     }
 

@@ -76,6 +76,7 @@ extension DaemonTests {
             await failCommits(harness, with: Self.diskFull)
             // A command makes the daemon learn that the store cannot commit.
             #expect(await harness.submit(.setStatus("eli@example.com", "break")).result == .failure(.storeUnavailable("database or disk is full")))
+            let callTime = harness.clock.now
             harness.simulator.inboundCall(queue: "support-private", hangupAfter: .milliseconds(300))
             try await until("the call was read and held") {
                 await harness.daemon.inspect { $0.metrics.eventsQueued == 0 } && !harness.logs.records(named: "store.still_failing").isEmpty
@@ -86,11 +87,14 @@ extension DaemonTests {
             #expect(refused.result == .failure(.storeUnavailable("database or disk is full")))
 
             try await Task.sleep(for: .milliseconds(600))  // the call ends while the store still fails
+            harness.clock.advance(by: .seconds(10))  // recorded as of when it happened, not when stored
             await failCommits(harness, with: nil)
             try await until("the held call was recorded, in order") {
                 (try? history(harness, "eli@example.com").map(\.to.rawValue)) == ["connected", "incoming_call", "paperwork"]
             }
-            #expect(isContiguous(try history(harness, "eli@example.com")))
+            let recorded = try history(harness, "eli@example.com")
+            #expect(isContiguous(recorded))
+            #expect(recorded.dropFirst().map(\.at) == [callTime, callTime], "\(recorded.map(\.at))")
             #expect(await harness.state("eli@example.com")?.status == "paperwork")
             #expect(await harness.daemon.inspect { $0.storeWritable })
             let calls = try Store(path: harness.database).calls(
