@@ -203,9 +203,12 @@ final class APIRouter: Sendable {
         daemon.submit(command, by: caller.actor, source: caller.source) { [machine] reply in
             switch reply.result {
             case .success(let state):
-                let agent = APIJSON.agent(
-                    command.agent, state: state, members: reply.members, configuration: configuration, warnings: reply.warnings)
-                responder.respond(.json(.ok, agent))
+                responder.respond {
+                    .json(
+                        .ok,
+                        APIJSON.agent(
+                            command.agent, state: state, members: reply.members, configuration: configuration, warnings: reply.warnings))
+                }
             case .failure(.refused(.extensionTaken(let extensionID, let holder))) where !machine.maySee(holder, by: caller.actor):
                 // Not who: the holder is in a group the caller does not see.
                 let failure = APIFailure(status: .conflict, code: "extension_taken", message: "extension \(extensionID) is taken")

@@ -17,6 +17,14 @@ public final class HTTPResponder: Sendable {
         }
     }
 
+    /// Answers with what `render` makes, made on the server's thread: a caller on a busy thread
+    /// (the daemon's) hands over the values and not the work of serializing them.
+    public func respond(rendering render: @escaping @Sendable () -> HTTPResponse) {
+        server.loop.execute { [server, connectionID, keepAlive] in
+            server.finish(connectionID, with: render(), keepAlive: keepAlive)
+        }
+    }
+
     /// Writes `head` (no length: the body is streamed until the connection closes) and hands
     /// back the stream to write events into.
     public func startStream(_ head: HTTPResponse) -> HTTPEventStream {
