@@ -25,6 +25,7 @@ extension Daemon {
             }
             return entry
         }) { $0.handle(command, by: actor, at: now) }
+        if let failedInput { return refuseForStore(command, by: actor, error: failedInput, completion: completion) }
         // The reply as of now: later inputs of the batch must not change what this one answers.
         let reply: CommandReply
         switch outcome.result {

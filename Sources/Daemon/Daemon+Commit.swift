@@ -30,12 +30,24 @@ extension Daemon {
         assert(outage == nil || batch.isAttempt, "a write while the store holds inputs, outside an attempt")
         scheduleCommit()
         guard batch.failure == nil else { return }
-        do {
+        do throws(StoreError) {
             if !store.isInTransaction { try store.begin() }
-            try write()
+            try store.writeInput(write)
+        } catch .inputFailed(let error) where !error.isStorageFailure {
+            // This input's own writes were refused (not the disk): it alone is undone (`run`).
+            failedInput = error
         } catch {
             batch.failure = error
         }
+    }
+
+    /// Undoes the input that just ran, whose writes the store refused: the agents as the open
+    /// transaction has them, which is as before that input; the inputs before it stand.
+    func undoInput(_ error: StoreError, effectsFrom mark: Int, sentActions: Bool) {
+        batch.effects.removeSubrange(mark...)
+        logger.error("store.input_failed", [("error", .string(error.description)), ("effect", "this change alone was refused")])
+        readBackFromStore()
+        if sentActions { scheduleRetryReconcile() }
     }
 
     /// Calls `body` once the batch in progress is over (nil: committed), or now when none is.

@@ -79,6 +79,8 @@ extension Daemon {
         switch input {
         case .call(let callEvent):
             run { $0.handle(callEvent, at: now) }
+            // Refused by the store on its own (logged, undone): the reconcile repairs the call's state.
+            guard failedInput == nil else { return }
             batch.inputs.append((input, now))
         case .answered(let uniqueID):
             answered(uniqueID, at: now)

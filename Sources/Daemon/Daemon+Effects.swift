@@ -18,12 +18,19 @@ extension Effect {
 }
 
 extension Daemon {
-    /// Runs one input through the core and carries out its effects.
+    /// Runs one input through the core and carries out its effects. When the store refuses this
+    /// input's writes alone, it is undone and `failedInput` says why; the batch goes on.
     @discardableResult
     func run(audit: ((Outcome) -> AuditEntry?)? = nil, _ input: (inout AgentStateMachine) -> Outcome) -> Outcome {
+        failedInput = nil
         let lingering = machine.lingering
+        let mark = batch.effects.count
+        let sentBefore = actionsSentCount
         let outcome = input(&machine)
         carryOut(outcome.effects, lingeringChanged: machine.lingering != lingering, audit: audit?(outcome))
+        if let failedInput {
+            undoInput(failedInput, effectsFrom: mark, sentActions: actionsSentCount != sentBefore)
+        }
         return outcome
     }
 
@@ -96,6 +103,7 @@ extension Daemon {
         }
         counters.actionsSent[effectAction.action.name, default: 0] += 1
         batch.sentActions = true
+        actionsSentCount &+= 1
         inFlight += 1
         connection.send(effectAction.action) { [weak self] result in
             self?.loop.execute { [weak self] in self?.finished(effectAction, result: result, entered: entered) }

@@ -49,12 +49,14 @@ extension Daemon {
         _ = storeHoldsInputs(force: true)
         let now = options.clock()
         let outcome = run { $0.reconcile(with: snapshot, at: now) }
+        let refused = failedInput != nil
+        if refused { scheduleRetryReconcile() }  // undone: look again later
         let actions = outcome.effects.count(where: { EffectAction($0) != nil })
         counters.reconciles += 1
-        if actions == 0 { reconcile.retryDelay = nil }
+        if actions == 0, !refused { reconcile.retryDelay = nil }
         whenCommitted { [self] failure in
             let connected = "connected to Asterisk at \(settings.ami.host):\(settings.ami.port)"
-            guard failure == nil else {
+            guard failure == nil, !refused else {
                 // Undone; Asterisk is reconciled again (`undo`). Up all the same, and saying why not well.
                 return announceReady("\(connected); the store cannot commit")
             }

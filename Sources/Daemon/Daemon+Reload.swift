@@ -67,6 +67,12 @@ extension Daemon {
         settings = LoadedConfiguration(general: old.general, ami: new.ami, api: api, core: new.core, files: new.files)
         let now = options.clock()
         let outcome = run { $0.reload(new.core, at: now) }
+        if let failedInput {
+            settings = old
+            readBackFromStore()
+            logger.error("config.reload_failed", [("file", .string(new.files.first ?? "")), ("error", .string(failedInput.description))])
+            return completion(.storeUnavailable(failedInput.summary))
+        }
         if new.ami != old.ami, let connection {
             connection.update(configuration: connectionConfiguration(new.ami))
         }

@@ -45,6 +45,10 @@ public final class Daemon: @unchecked Sendable {
     var batch = CommitBatch()
     /// Set while the store cannot commit.
     var outage: StoreOutage?
+    /// Why the store refused the writes of the input `run` just ran (that input was undone).
+    var failedInput: StoreError?
+    /// Queue actions sent since the start, to tell whether an input sent any.
+    var actionsSentCount = 0
     /// `restore()` is running, on the caller's thread, and commits by itself.
     var restoring = false
 

@@ -168,6 +168,26 @@ public final class Database {
         try? execute("ROLLBACK")
     }
 
+    /// Runs `body` inside the open transaction as one unit: when it fails, what it wrote is
+    /// undone and the transaction goes on with what came before. Throws `.inputFailed` for that,
+    /// or the error itself when the transaction could not be kept (SQLite rolled it back).
+    public func savepoint(_ body: () throws(StoreError) -> Void) throws(StoreError) {
+        precondition(inTransaction, "savepoint without a transaction")
+        try execute("SAVEPOINT one_input")
+        do {
+            try body()
+            try execute("RELEASE one_input")
+        } catch {
+            do {
+                try execute("ROLLBACK TO one_input")
+                try execute("RELEASE one_input")
+            } catch {
+                throw error
+            }
+            throw .inputFailed(error)
+        }
+    }
+
     /// Runs `body` in one transaction: all of it is committed, or none. IMMEDIATE takes the write
     /// lock at once, so a busy database fails here (after the busy timeout), not halfway through.
     public func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {

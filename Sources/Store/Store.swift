@@ -36,6 +36,10 @@ public final class Store {
         if let audit { try write(audit) }
     }
 
+    /// Runs one input's writes inside the open transaction: on failure they alone are undone
+    /// (`.inputFailed`), unless the transaction itself was lost.
+    public func writeInput(_ body: () throws(StoreError) -> Void) throws(StoreError) { try database.savepoint(body) }
+
     /// Opens the transaction that the writes of several inputs share.
     public func begin() throws(StoreError) { try database.begin() }
 

@@ -13,12 +13,28 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case sql(sql: String, code: Int32, message: String)
     /// A stored value this build cannot read (an unknown direction, a malformed actor).
     case badValue(table: String, column: String, key: String)
+    /// One input's writes failed and were undone; the transaction they were in goes on.
+    indirect case inputFailed(StoreError)
 
     /// What went wrong in a few words, for people who did not ask about SQL: SQLite's message
     /// (`database or disk is full`) for a failed statement, the whole description otherwise.
     public var summary: String {
-        if case .sql(_, _, let message) = self { return message }
-        return description
+        switch self {
+        case .sql(_, _, let message): message
+        case .inputFailed(let error): error.summary
+        default: description
+        }
+    }
+
+    /// Whether the error is the file's or the disk's (full, unwritable, I/O, busy), so that any
+    /// write may fail alike, rather than one statement's.
+    public var isStorageFailure: Bool {
+        switch self {
+        case .sql(_, let code, _): [5, 6, 7, 8, 10, 11, 13, 14, 15, 26].contains(code & 0xFF)  // BUSY LOCKED NOMEM READONLY IOERR CORRUPT FULL CANTOPEN PROTOCOL NOTADB
+        case .inputFailed(let error): error.isStorageFailure
+        case .openFailed, .corrupt, .walUnavailable: true
+        case .newerSchema, .badValue: false
+        }
     }
 
     public var description: String {
@@ -35,6 +51,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "SQL error \(code) (\(message)) in: \(sql)"
         case .badValue(let table, let column, let key):
             "unreadable value in \(table).\(column) for \(key)"
+        case .inputFailed(let error):
+            error.description
         }
     }
 }

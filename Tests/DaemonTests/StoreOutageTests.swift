@@ -3,6 +3,7 @@ import AgentCore
 @testable import Daemon
 import Foundation
 @testable import Store
+import Synchronization
 import Testing
 
 /// A store that cannot commit (a full disk) loses nothing that was acknowledged and acknowledges
@@ -101,6 +102,48 @@ extension DaemonTests {
                 agent: "eli@example.com", from: Timestamp(seconds: 0), to: harness.clock.now + .seconds(3600))
             #expect(calls.count == 1)
             #expect(calls.first?.ended != nil)
+        }
+
+        @Test func changesCommittedTogetherDoNotShareOneAnothersFate() async throws {
+            let harness = try DaemonHarness()
+            defer { Task { await harness.close() } }
+            try await harness.waitReady()
+            _ = try await harness.submit(.login("dana@example.com", extension: "101")).result.get()
+            _ = try await harness.submit(.login("eli@example.com", extension: "102")).result.get()
+            // The store refuses eli's history rows (a statement's error, not the disk's).
+            try Store(path: harness.database).database.executeScript(
+                """
+                CREATE TRIGGER refuse_eli BEFORE INSERT ON status_history WHEN NEW.agent = 'eli@example.com'
+                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;
+                """)
+
+            // Both in one batch: run back to back on the daemon's thread, then one commit.
+            let replies = Mutex<[String: CommandReply]>([:])
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                let daemon = harness.daemon
+                daemon.loop.execute {
+                    let both = Mutex(0)
+                    for agent in ["eli@example.com", "dana@example.com"] {
+                        daemon.perform(.setStatus(AgentID(agent), "break"), by: .admin("test"), source: "test") { reply in
+                            replies.withLock { $0[agent] = reply }
+                            if both.withLock({ $0 += 1; return $0 }) == 2 { done.resume() }
+                        }
+                    }
+                }
+            }
+            let eli = try #require(replies.withLock { $0["eli@example.com"] })
+            let dana = try #require(replies.withLock { $0["dana@example.com"] })
+            #expect(eli.result == .failure(.storeUnavailable("refused by the test")))
+            #expect((try? dana.result.get())??.status == "break", "dana's change commits although eli's was refused")
+            #expect(await harness.state("eli@example.com")?.status == .connected)
+            #expect(await harness.state("dana@example.com")?.status == "break")
+            #expect(await harness.daemon.inspect { $0.storeWritable }, "one refused input is not a store outage")
+            #expect(try history(harness, "dana@example.com").map(\.to.rawValue) == ["connected", "break"])
+            #expect(try history(harness, "eli@example.com").map(\.to.rawValue) == ["connected"])
+            #expect(!harness.logs.records(named: "store.input_failed").isEmpty)
+            try await until("eli is back in the queues the refused break took her out of") {
+                harness.isMember("PJSIP/102", of: "support-private") && !harness.isMember("PJSIP/101", of: "sales")
+            }
         }
 
         @Test func aReloadTheStoreCannotCommitKeepsTheOldConfiguration() async throws {
