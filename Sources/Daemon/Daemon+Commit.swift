@@ -50,6 +50,17 @@ extension Daemon {
         if sentActions { scheduleRetryReconcile() }
     }
 
+    /// Writes outside `run`, with nothing in the agents to undo (an audit line, when a call was
+    /// answered): when the store refused them alone, says so with what was not recorded.
+    func recordAside(_ lost: String, _ write: () throws(StoreError) -> Void) -> StoreError? {
+        failedInput = nil
+        record(write)
+        guard let error = failedInput else { return nil }
+        failedInput = nil
+        logger.error("store.input_failed", [("error", .string(error.description)), ("effect", .string(lost))])
+        return error
+    }
+
     /// Calls `body` once the batch in progress is over (nil: committed), or now when none is.
     func whenCommitted(_ body: @escaping (StoreError?) -> Void) {
         guard batch.scheduled else { return body(nil) }
@@ -82,20 +93,14 @@ extension Daemon {
     /// The batch could not commit: as if its inputs never came.
     private func undo(_ done: CommitBatch, because error: StoreError) {
         counters.storeFailures += 1
-        let now = ContinuousClock.now
-        if var outage {
-            outage.failures += 1
-            outage.lastAttempt = now
-            outage.waiting.insert(contentsOf: done.inputs, at: 0)
-            self.outage = outage
-            logger.debug("store.still_failing", [("error", .string(error.description)), ("waiting", .int(outage.waiting.count))])
-        } else {
-            outage = StoreOutage(error: error, lastAttempt: now, waiting: done.inputs)
-            logger.error(
-                "store.write_failed",
-                [("error", .string(error.description)),
-                 ("effect", "changes are refused and events from Asterisk held until the store can commit again")])
-        }
+        // Nothing writes while the store holds inputs (`storeHoldsInputs`): this outage is new.
+        assert(outage == nil, "a batch wrote while the store held inputs")
+        outage = StoreOutage(error: error, lastAttempt: ContinuousClock.now)
+        logger.error(
+            "store.write_failed",
+            [("error", .string(error.description)),
+             ("effect", "changes are refused and events from Asterisk held until the store can commit again")])
+        for (input, at) in done.inputs { hold(input, at: at) }
         if let before = done.settingsBefore {
             // A reload in the batch: the configuration before the first one, then the agents as stored.
             if before.ami != settings.ami, let connection { connection.update(configuration: connectionConfiguration(before.ami)) }

@@ -274,5 +274,30 @@ extension DaemonTests {
             #expect(await harness.state("noa@example.com")?.status == .connected)
             #expect(await harness.state("dana@example.com")?.status == .connected)
         }
+
+        @Test func aTimedStatusWhoseExpiryTheStoreRefusesIsTriedAgainAtTheRetryIntervalNotEveryTick() async throws {
+            let harness = try DaemonHarness()
+            defer { Task { await harness.close() } }
+            try await harness.waitReady()
+            _ = try await harness.submit(.login("eli@example.com", extension: "102")).result.get()
+            _ = try await harness.submit(.setStatus("eli@example.com", "break")).result.get()
+            try Store(path: harness.database).database.executeScript(
+                """
+                CREATE TRIGGER refuse_eli BEFORE INSERT ON status_history WHEN NEW.agent = 'eli@example.com'
+                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;
+                """)
+            harness.clock.advance(by: .seconds(61))
+            try await until("the expiry was refused") { !harness.logs.records(named: "store.input_failed").isEmpty }
+            // 25 ticks of 20 ms, 5 retry intervals of 100 ms.
+            try await Task.sleep(for: .milliseconds(500))
+            let refusals = harness.logs.records(named: "store.input_failed").count
+            #expect(refusals <= 8, "tried \(refusals) times in 500 ms")
+            #expect(await harness.state("eli@example.com")?.status == "break")
+            #expect(await harness.daemon.inspect { $0.storeWritable }, "one refused input is not a store outage")
+
+            try Store(path: harness.database).database.executeScript("DROP TRIGGER refuse_eli")
+            try await until("the break expired once the store took it") { await harness.state("eli@example.com")?.status == .connected }
+            #expect(try history(harness, "eli@example.com").map(\.to.rawValue) == ["connected", "break", "connected"])
+        }
     }
 }
