@@ -60,6 +60,9 @@ extension SimulatorCore {
         hangupEverything()
         emit("Shutdown", .system, [("Shutdown", "Cleanly"), ("Restart", "True")])
         closeListener()
+        // The port stays ours while down (connects are refused): another server on this machine
+        // (a test's) must not get it and the daemon's reconnects with it.
+        reservedFD = boundAddress.flatMap { try? Socket.reserve($0) } ?? -1
         for session in Array(sessions.values) { closeAfterOutput(session) }
         let keep = keepDynamicMembers ?? configuration.persistentMembers
         loop.schedule(after: downtime) { [unowned self] in self.comeBack(keepDynamicMembers: keep) }
@@ -68,6 +71,10 @@ extension SimulatorCore {
     private func comeBack(keepDynamicMembers: Bool) {
         guard let address = boundAddress else { return }
         boot(keepingDynamicMembers: keepDynamicMembers)
+        if reservedFD >= 0 {
+            Socket.close(reservedFD)
+            reservedFD = -1
+        }
         do {
             _ = try listen(on: address)
             restarting = false

@@ -15,6 +15,8 @@ final class SimulatorCore: @unchecked Sendable {
 
     // Network.
     var listenFD: Int32 = -1
+    /// Holds the port while a restart is down (`Socket.reserve`).
+    var reservedFD: Int32 = -1
     var boundAddress: SocketAddress?
     var sessions: [Int32: AMISession] = [:]
     var nextSessionNumber = 0
@@ -110,6 +112,10 @@ final class SimulatorCore: @unchecked Sendable {
         flood.map { loop.cancel($0.timer) }
         flood = nil
         closeListener()
+        if reservedFD >= 0 {
+            Socket.close(reservedFD)
+            reservedFD = -1
+        }
         for session in Array(sessions.values) { close(session, reason: "stopped") }
     }
 

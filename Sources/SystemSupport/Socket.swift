@@ -117,6 +117,19 @@ public enum Socket {
 
     /// A non-blocking listening socket. Port 0 picks a free port; read it back with `localAddress`.
     public static func listen(on address: SocketAddress, backlog: Int32 = 128) throws(SystemCallError) -> Int32 {
+        let fd = try reserve(address)
+        do {
+            _ = try syscall("listen") { Glibc.listen(fd, backlog) }
+        } catch {
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    /// A socket bound to `address` and not listening: it holds the port (nobody else can bind
+    /// it) while connects to it are refused, as to a server that is down.
+    public static func reserve(_ address: SocketAddress) throws(SystemCallError) -> Int32 {
         let fd = try syscall("socket") { socket(address.family, streamType, 0) }
         var one: Int32 = 1
         _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -127,7 +140,6 @@ public enum Socket {
                     pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, address.length) }
                 }
             }
-            _ = try syscall("listen") { Glibc.listen(fd, backlog) }
         } catch {
             close(fd)
             throw error
