@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import Testing
+import TestSupport
 
 extension EndToEnd {
     /// A start that cannot work fails at once: exit 1, one line on stderr per problem naming the
