@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import SystemSupport
+public import SystemSupport
 
 /// A test's client connection to a server on this machine (TCP on loopback or a Unix socket),
 /// made with `SystemSupport.Socket`. It sends exactly the bytes it is given and waits for
@@ -26,10 +26,15 @@ public final class LoopbackConnection {
     private var released = false
 
     /// Connects to `host`:`port`, waiting at most `timeout` for the connection to complete.
-    public init(port: Int, host: String = "127.0.0.1", timeout: Duration = .seconds(5)) throws {
+    public convenience init(port: Int, host: String = "127.0.0.1", timeout: Duration = .seconds(5)) throws {
         guard let address = try SocketAddress.resolve(host: host, port: port).first else {
             throw TestSupportError("\(host) does not resolve")
         }
+        try self.init(address: address, timeout: timeout)
+    }
+
+    /// Connects to `address`; `socket(2)` is the only descriptor it takes.
+    public init(address: SocketAddress, timeout: Duration = .seconds(5)) throws {
         fd = try Socket.startConnect(to: address)
         var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
         let ready = poll(&entry, 1, timeout.pollMilliseconds)
