@@ -62,12 +62,12 @@ extension Array {
 /// Feeds one byte stream to fresh decoders cut in different ways, in the spirit of swift-nio's
 /// `ByteToMessageDecoderVerifier`: whole, byte by byte and in random cuts, the same stream must
 /// give the same messages (and the same failure), since a socket may cut it anywhere.
-public struct DecoderVerifier<Decoder: VerifiableDecoder> {
+public struct DecoderVerifier<Decoder: VerifiableDecoder>: Sendable {
     public typealias Output = DecoderOutput<Decoder.Message, Decoder.Failure>
 
-    private let makeDecoder: () -> Decoder
+    private let makeDecoder: @Sendable () -> Decoder
 
-    public init(_ makeDecoder: @escaping () -> Decoder) {
+    public init(_ makeDecoder: @escaping @Sendable () -> Decoder) {
         self.makeDecoder = makeDecoder
     }
 
