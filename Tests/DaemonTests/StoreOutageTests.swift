@@ -5,6 +5,7 @@ import Foundation
 @testable import Store
 import Synchronization
 import Testing
+import TestSupport
 
 /// A store that cannot commit (a full disk) loses nothing that was acknowledged and acknowledges
 /// nothing it lost: commands are refused and undone, Asterisk is brought back, events from
@@ -36,7 +37,7 @@ extension DaemonTests {
             defer { Task { await harness.close() } }
             try await harness.waitReady()
             _ = try await harness.submit(.login("dana@example.com", extension: "101")).result.get()
-            try await until("dana is in sales") { harness.isMember("PJSIP/101", of: "sales") }
+            try await waitUntil("dana is in sales") { harness.isMember("PJSIP/101", of: "sales") }
 
             await failCommits(harness, with: Self.diskFull)
             let reply = await harness.submit(.setStatus("dana@example.com", "break"))
@@ -48,7 +49,7 @@ extension DaemonTests {
             // The break's QueueRemove went out before the commit failed: the reconcile adds her back.
             let sent = harness.simulator.receivedActions().filter { $0.action.name == "QueueRemove" }.count
             #expect(sent >= 1)
-            try await until("a reconcile put dana back in sales") {
+            try await waitUntil("a reconcile put dana back in sales") {
                 harness.isMember("PJSIP/101", of: "sales") && harness.simulator.receivedActions().filter { $0.action.name == "QueueAdd" }.count >= 4
             }
             #expect(!harness.logs.records(named: "store.write_failed").isEmpty)
@@ -56,12 +57,12 @@ extension DaemonTests {
 
             // Space comes back: the next attempt (a tick, 100 ms later) commits and says so.
             await failCommits(harness, with: nil)
-            try await until("the store is writable again") { await harness.daemon.inspect { $0.storeWritable } }
+            try await waitUntil("the store is writable again") { await harness.daemon.inspect { $0.storeWritable } }
             #expect(!harness.logs.records(named: "store.recovered").isEmpty)
             let audit = try Store(path: harness.database).audit(limit: 10)
             #expect(audit.contains { $0.action == "store_recovered" && $0.detail?.contains("failed commit") == true })
             _ = try await harness.submit(.setStatus("dana@example.com", "break")).result.get()
-            try await until("the break took dana out of sales") { !harness.isMember("PJSIP/101", of: "sales") }
+            try await waitUntil("the break took dana out of sales") { !harness.isMember("PJSIP/101", of: "sales") }
             let after = try history(harness, "dana@example.com")
             #expect(after.map(\.to) == [.connected, "break"])
             #expect(isContiguous(after))
@@ -72,14 +73,14 @@ extension DaemonTests {
             defer { Task { await harness.close() } }
             try await harness.waitReady()
             _ = try await harness.submit(.login("eli@example.com", extension: "102")).result.get()
-            try await until("eli is a member") { harness.isMember("PJSIP/102", of: "support-private") }
+            try await waitUntil("eli is a member") { harness.isMember("PJSIP/102", of: "support-private") }
 
             await failCommits(harness, with: Self.diskFull)
             // A command makes the daemon learn that the store cannot commit.
             #expect(await harness.submit(.setStatus("eli@example.com", "break")).result == .failure(.storeUnavailable("database or disk is full")))
             let callTime = harness.clock.now
             harness.simulator.inboundCall(queue: "support-private", hangupAfter: .milliseconds(300))
-            try await until("the call was read and held") {
+            try await waitUntil("the call was read and held") {
                 await harness.daemon.inspect { $0.metrics.eventsQueued == 0 } && !harness.logs.records(named: "store.still_failing").isEmpty
             }
             #expect(await harness.state("eli@example.com")?.status == .connected, "a change that cannot be stored is not made")
@@ -90,7 +91,7 @@ extension DaemonTests {
             try await Task.sleep(for: .milliseconds(600))  // the call ends while the store still fails
             harness.clock.advance(by: .seconds(10))  // recorded as of when it happened, not when stored
             await failCommits(harness, with: nil)
-            try await until("the held call was recorded, in order") {
+            try await waitUntil("the held call was recorded, in order") {
                 (try? history(harness, "eli@example.com").map(\.to.rawValue)) == ["connected", "incoming_call", "paperwork"]
             }
             let recorded = try history(harness, "eli@example.com")
@@ -141,7 +142,7 @@ extension DaemonTests {
             #expect(try history(harness, "dana@example.com").map(\.to.rawValue) == ["connected", "break"])
             #expect(try history(harness, "eli@example.com").map(\.to.rawValue) == ["connected"])
             #expect(!harness.logs.records(named: "store.input_failed").isEmpty)
-            try await until("eli is back in the queues the refused break took her out of") {
+            try await waitUntil("eli is back in the queues the refused break took her out of") {
                 harness.isMember("PJSIP/102", of: "support-private") && !harness.isMember("PJSIP/101", of: "sales")
             }
         }
@@ -152,8 +153,7 @@ extension DaemonTests {
             try await harness.waitReady()
             _ = try await harness.submit(.login("noa@example.com", extension: "103")).result.get()
             // The new file drops noa: applying it would log her out.
-            let text = try String(contentsOfFile: harness.configPath, encoding: .utf8)
-                .replacingOccurrences(of: "[noa@example.com]\ntype = user\nname = Noa Mizrahi\nskills = sales:1\nextension = 103\nstay_in_queues_on_logout = yes\n", with: "")
+            let text = daemonTestFixture(port: harness.port, database: harness.database).removing("noa@example.com").text
             #expect(!text.contains("noa@example.com"))
             try text.write(toFile: harness.configPath, atomically: true, encoding: .utf8)
 
@@ -164,7 +164,7 @@ extension DaemonTests {
             #expect(await harness.daemon.inspect { $0.settings.core.users["noa@example.com"] != nil })
 
             await failCommits(harness, with: nil)
-            try await until("the store is writable again") { await harness.daemon.inspect { $0.storeWritable } }
+            try await waitUntil("the store is writable again") { await harness.daemon.inspect { $0.storeWritable } }
             #expect(await harness.daemon.reload(harness.configPath) == .applied(notes: []))
             #expect(await harness.state("noa@example.com") == nil)
         }
