@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 @testable import SystemSupport
 
-@Suite struct SystemdNotifierTests {
+@Suite(.timeLimit(.minutes(1))) struct SystemdNotifierTests {
     @Test(arguments: [false, true])
     func readySendsTheExactBytes(abstract: Bool) throws {
         let systemd = abstract ? try FakeSystemd.abstract() : try FakeSystemd()
