@@ -4,6 +4,15 @@ extension AgentStateMachine {
     /// there, and restores call statuses from the live channels. Static members and interfaces
     /// the daemon does not know are never touched.
     public mutating func reconcile(with snapshot: AsteriskSnapshot, at now: Timestamp) -> Outcome {
+        var effects = reconcileMembers(with: snapshot).effects
+        reconcileCalls(snapshot.channels, at: now, effects: &effects)
+        return Outcome(effects: effects)
+    }
+
+    /// The queue part of `reconcile` alone: Asterisk's members converged to the agents' state,
+    /// which does not change (nothing to store). While the store cannot commit, this brings
+    /// Asterisk back to the stored state; the calls wait for the store.
+    public mutating func reconcileMembers(with snapshot: AsteriskSnapshot) -> Outcome {
         var effects: [Effect] = []
 
         var desired: [Interface: [QueueName: Member]] = [:]
@@ -39,8 +48,6 @@ extension AgentStateMachine {
             effects.append(.queueRemove(queue: member.queue, interface: member.interface))
         }
         members = desired.filter { !$0.value.isEmpty }.mapValues { $0.values.sorted { $0.queue < $1.queue } }
-
-        reconcileCalls(snapshot.channels, at: now, effects: &effects)
         return Outcome(effects: effects)
     }
 

@@ -1,4 +1,5 @@
 import AgentCore
+import Config
 import Store
 
 /// The inputs run since the last commit, and what waits for it (group commit). Their store
@@ -8,8 +9,8 @@ import Store
 struct CommitBatch {
     /// The commit is queued on the daemon's thread, behind the inputs already there.
     var scheduled = false
-    /// Started while the store could not commit: its commit says whether it can again.
-    var isAttempt = false
+    /// The configuration before the batch's first reload: what an undo goes back to.
+    var settingsBefore: LoadedConfiguration?
     /// The first write that failed: the batch cannot commit.
     var failure: StoreError?
     /// Queue actions were sent for the batch: if it cannot commit, Asterisk must be brought back.

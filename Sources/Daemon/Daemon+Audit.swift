@@ -13,13 +13,9 @@ extension Daemon {
         loop.execute { [self] in
             if storeHoldsInputs(), let outage { return completion(outage.error.summary) }
             let entry = AuditEntry(at: options.clock(), actor: actor, source: source, action: action, target: target, outcome: outcome, detail: detail)
-            failedInput = nil
-            carryOut([], lingeringChanged: false, audit: entry)
             // The store refused this line alone: the action must not happen either.
-            if let refused = failedInput {
-                failedInput = nil
-                return completion(refused.summary)
-            }
+            let refused = recordAside("the action does not happen") { () throws(StoreError) in try store.write([], audit: entry) }
+            if let refused { return completion(refused.summary) }
             whenCommitted { failure in completion(failure?.summary) }
         }
     }

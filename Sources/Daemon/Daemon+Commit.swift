@@ -27,7 +27,7 @@ extension Daemon {
     /// Runs `write` in the batch's transaction, opening it first; a failure dooms the batch.
     func record(_ write: () throws(StoreError) -> Void) {
         // Every way in asks `storeHoldsInputs` first, so that no write overtakes held inputs.
-        assert(outage == nil || batch.isAttempt, "a write while the store holds inputs, outside an attempt")
+        assert(outage == nil, "a write while the store holds inputs")
         scheduleCommit()
         guard batch.failure == nil else { return }
         do throws(StoreError) {
@@ -50,6 +50,17 @@ extension Daemon {
         if sentActions { scheduleRetryReconcile() }
     }
 
+    /// Writes outside `run`, with nothing in the agents to undo (an audit line, when a call was
+    /// answered): when the store refused them alone, says so with what was not recorded.
+    func recordAside(_ lost: String, _ write: () throws(StoreError) -> Void) -> StoreError? {
+        failedInput = nil
+        record(write)
+        guard let error = failedInput else { return nil }
+        failedInput = nil
+        logger.error("store.input_failed", [("error", .string(error.description)), ("effect", .string(lost))])
+        return error
+    }
+
     /// Calls `body` once the batch in progress is over (nil: committed), or now when none is.
     func whenCommitted(_ body: @escaping (StoreError?) -> Void) {
         guard batch.scheduled else { return body(nil) }
@@ -61,19 +72,6 @@ extension Daemon {
         let done = batch
         batch = CommitBatch()
         var failure = done.failure
-        if failure == nil, done.isAttempt, !store.isInTransaction, let outage {
-            // An attempt with nothing to write cannot tell whether the store commits again: a
-            // line in the audit log can, and says when the outage ended.
-            let entry = AuditEntry(
-                at: options.clock(), actor: .system, source: "store", action: "store_recovered", target: settings.general.database,
-                outcome: "ok", detail: "after \(outage.failures.counted("failed commit"))")
-            do {
-                try store.begin()
-                try store.write([], audit: entry)
-            } catch {
-                failure = error
-            }
-        }
         let wrote = store.isInTransaction
         if failure == nil, wrote {
             do {
@@ -88,14 +86,6 @@ extension Daemon {
             undo(done, because: failure)
             return
         }
-        if wrote, let outage {
-            self.outage = nil
-            logger.notice(
-                "store.recovered",
-                [("failed_commits", .int(outage.failures)), ("dropped_inputs", .int(outage.dropped))])
-            // Commands were refused meanwhile and Asterisk may have been moved back and forth.
-            startReconcile(reason: "the store can commit again")
-        }
         for (effect, extensionID) in done.effects { report(effect, extensionID: extensionID) }
         for completion in done.completions { completion(nil) }
     }
@@ -103,19 +93,18 @@ extension Daemon {
     /// The batch could not commit: as if its inputs never came.
     private func undo(_ done: CommitBatch, because error: StoreError) {
         counters.storeFailures += 1
-        let now = ContinuousClock.now
-        if var outage {
-            outage.failures += 1
-            outage.lastAttempt = now
-            outage.waiting.insert(contentsOf: done.inputs, at: 0)
-            self.outage = outage
-            logger.debug("store.still_failing", [("error", .string(error.description)), ("waiting", .int(outage.waiting.count))])
-        } else {
-            outage = StoreOutage(error: error, lastAttempt: now, waiting: done.inputs)
-            logger.error(
-                "store.write_failed",
-                [("error", .string(error.description)),
-                 ("effect", "changes are refused and events from Asterisk held until the store can commit again")])
+        // Nothing writes while the store holds inputs (`storeHoldsInputs`): this outage is new.
+        assert(outage == nil, "a batch wrote while the store held inputs")
+        outage = StoreOutage(error: error, lastAttempt: ContinuousClock.now)
+        logger.error(
+            "store.write_failed",
+            [("error", .string(error.description)),
+             ("effect", "changes are refused and events from Asterisk held until the store can commit again")])
+        for (input, at) in done.inputs { hold(input, at: at) }
+        if let before = done.settingsBefore {
+            // A reload in the batch: the configuration before the first one, then the agents as stored.
+            if before.ami != settings.ami, let connection { connection.update(configuration: connectionConfiguration(before.ami)) }
+            settings = before
         }
         readBackFromStore()
         for completion in done.completions { completion(error) }
@@ -139,22 +128,49 @@ extension Daemon {
     // MARK: While the store cannot commit
 
     /// Whether inputs that write must wait (from Asterisk) or be refused (commands): true while
-    /// the store cannot commit, until it is time to try again (`force`: now). Trying again starts
-    /// an attempt: the waiting inputs run first, then everything up to the commit joins them, and
-    /// that commit tells. Callers ask before they run their input, so nothing overtakes the
-    /// inputs that wait.
+    /// the store cannot commit. At most every `storeRetryInterval` (`force`: now) the store is
+    /// probed with one line of its own; once that commits, the inputs that waited run first, in
+    /// order and each as of when it came, so nothing overtakes them. Until then nothing the
+    /// store would have to undo is sent to Asterisk.
     func storeHoldsInputs(force: Bool = false) -> Bool {
-        guard var outage, !batch.isAttempt else { return false }
+        guard var outage else { return false }
         let now = ContinuousClock.now
         guard force || now >= outage.lastAttempt.advanced(by: options.storeRetryInterval) else { return true }
         outage.lastAttempt = now
-        let waiting = outage.waiting
-        outage.waiting = []
         self.outage = outage
-        batch.isAttempt = true
-        scheduleCommit()
-        for (input, at) in waiting { process(input, at: at) }
+        guard !store.isInTransaction, probeStore(outage) else { return true }
+        self.outage = nil
+        logger.notice("store.recovered", [("failed_commits", .int(outage.failures)), ("dropped_inputs", .int(outage.dropped))])
+        for (input, at) in outage.waiting {
+            // Timed statuses that expired before the input came expire first, at their deadlines.
+            run { $0.tick(at: at) }
+            process(input, at: at)
+        }
+        let current = options.clock()
+        run { $0.tick(at: current) }
+        // Commands were refused meanwhile and Asterisk may have been moved back and forth.
+        startReconcile(reason: "the store can commit again")
         return false
+    }
+
+    /// Commits one audit line on its own: whether the store commits again, and when the outage ended.
+    private func probeStore(_ outage: StoreOutage) -> Bool {
+        let entry = AuditEntry(
+            at: options.clock(), actor: .system, source: "store", action: "store_recovered", target: settings.general.database,
+            outcome: "ok", detail: "after \(outage.failures.counted("failed commit"))")
+        do {
+            try store.begin()
+            try store.write([], audit: entry)
+            try store.commit()
+            return true
+        } catch {
+            store.rollback()
+            counters.storeFailures += 1
+            self.outage?.failures += 1
+            self.outage?.error = error
+            logger.debug("store.still_failing", [("error", .string(error.description)), ("waiting", .int(outage.waiting.count))])
+            return false
+        }
     }
 
     /// Keeps an input from Asterisk, and when it came, for when the store can commit again.

@@ -51,9 +51,12 @@ extension Daemon {
             guard let self, accepting else { return }
             // While the store cannot commit, timed statuses wait for the next attempt: each is
             // recorded at its own deadline whenever it is seen.
-            if !storeHoldsInputs() {
+            let refusedLately = tickRefusedAt.map { $0.duration(to: .now) < options.storeRetryInterval } ?? false
+            if !refusedLately, !storeHoldsInputs() {
                 let now = options.clock()
                 run { $0.tick(at: now) }
+                // Undone and still due: asked again every tick, it would fill the log.
+                tickRefusedAt = failedInput == nil ? nil : .now
             }
             releaseDrainedBacklog()
             scheduleTick()
@@ -79,8 +82,8 @@ extension Daemon {
         switch input {
         case .call(let callEvent):
             run { $0.handle(callEvent, at: now) }
-            // Refused by the store on its own (logged, undone): the reconcile repairs the call's state.
-            guard failedInput == nil else { return }
+            // Refused by the store on its own (logged, undone): the reconcile reads the call again.
+            guard failedInput == nil else { return scheduleRetryReconcile() }
             batch.inputs.append((input, now))
         case .answered(let uniqueID):
             answered(uniqueID, at: now)
@@ -89,7 +92,8 @@ extension Daemon {
             handleFeatureCode(parsed, extensionHeader: extensionHeader)
         case .stateChanged(let state):
             amiState = state
-            notify(.ami(state))
+            // Listeners get the state with it: the committed one.
+            whenCommitted { [self] _ in notify(.ami(state)) }
             switch state {
             case .loggedIn:
                 if hasLoggedIn { counters.reconnects += 1 }
@@ -126,7 +130,7 @@ extension Daemon {
     /// A watched call's channel went Up: the call was answered.
     private func answered(_ uniqueID: String, at now: Timestamp) {
         guard liveCalls.contains(uniqueID) else { return }
-        record { () throws(StoreError) in try store.markAnswered(uniqueID: uniqueID, at: now) }
+        _ = recordAside("the call's answer is not recorded") { () throws(StoreError) in try store.markAnswered(uniqueID: uniqueID, at: now) }
     }
 
     // MARK: Phone feature codes
@@ -182,7 +186,7 @@ extension Daemon {
         let entry = AuditEntry(
             at: options.clock(), actor: .phone(code.extensionID), source: "phone \(code.extensionID)", action: code.request.auditAction,
             outcome: "refused", detail: reason)
-        carryOut([], lingeringChanged: false, audit: entry)
+        _ = recordAside("the refusal is not in the audit log") { () throws(StoreError) in try store.write([], audit: entry) }
     }
 }
 

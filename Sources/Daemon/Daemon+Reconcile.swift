@@ -45,27 +45,33 @@ extension Daemon {
     private func finishReconcile(queueStatus: AMIResponse, channels: AMIResponse, began: ContinuousClock.Instant) {
         reconcile.running = false
         let snapshot = AsteriskSnapshot(queueStatus: queueStatus.events, channels: channels.events)
-        // Asterisk's present is newer than any input held for the store: those run first.
-        _ = storeHoldsInputs(force: true)
+        // Asterisk's present is newer than any input held for the store: those run first. While
+        // the store still cannot commit, Asterisk's queues are brought back to the stored state
+        // (nothing to store); the calls wait, and the reconcile after the recovery reads them.
+        let holding = storeHoldsInputs(force: true)
         let now = options.clock()
-        let outcome = run { $0.reconcile(with: snapshot, at: now) }
+        let outcome = holding ? run { $0.reconcileMembers(with: snapshot) } : run { $0.reconcile(with: snapshot, at: now) }
         let refused = failedInput != nil
         if refused { scheduleRetryReconcile() }  // undone: look again later
         let actions = outcome.effects.count(where: { EffectAction($0) != nil })
         counters.reconciles += 1
-        if actions == 0, !refused { reconcile.retryDelay = nil }
         whenCommitted { [self] failure in
             let connected = "connected to Asterisk at \(settings.ami.host):\(settings.ami.port)"
             guard failure == nil, !refused else {
                 // Undone; Asterisk is reconciled again (`undo`). Up all the same, and saying why not well.
                 return announceReady("\(connected); the store cannot commit")
             }
-            logger.info(
-                "reconcile.finished",
-                [("members", .int(snapshot.members.count)), ("channels", .int(snapshot.channels.count)),
-                 ("actions", .int(actions)), ("changes", .int(outcome.effects.transitions)),
-                 ("latency_ms", .int(Int(began.duration(to: .now).milliseconds)))])
+            var fields: [(String, LogValue)] = [
+                ("members", .int(snapshot.members.count)), ("channels", .int(snapshot.channels.count)),
+                ("actions", .int(actions)), ("changes", .int(outcome.effects.transitions)),
+                ("latency_ms", .int(Int(began.duration(to: .now).milliseconds))),
+            ]
+            if holding { fields.append(("calls", "wait for the store")) }
+            logger.info("reconcile.finished", fields)
             notify(.reconciled(actions: actions))
+            if holding { return announceReady("\(connected); the store cannot commit") }
+            // Converged and all of it stored: the next failure starts its back-off afresh.
+            if actions == 0 { reconcile.retryDelay = nil }
             announceReady(connected)
         }
         if reconcile.again {

@@ -64,6 +64,8 @@ extension Daemon {
         api.adminTokensFile = new.api.adminTokensFile
         api.adminTokens = new.api.adminTokens
         if new.api != api { notes.append("[api] listen, socket, limits and trusted_proxies take effect at the next start") }
+        // If the batch cannot commit, `undo` goes back to the configuration before its first reload.
+        batch.settingsBefore = batch.settingsBefore ?? old
         settings = LoadedConfiguration(general: old.general, ami: new.ami, api: api, core: new.core, files: new.files)
         let now = options.clock()
         let outcome = run { $0.reload(new.core, at: now) }
@@ -80,10 +82,7 @@ extension Daemon {
         let agents = machine.agents.count
         whenCommitted { [self] failure in
             if let failure {
-                // As if the file had not been read: the old settings, and the agents as stored.
-                settings = old
-                readBackFromStore()
-                if new.ami != old.ami, let connection { connection.update(configuration: connectionConfiguration(old.ami)) }
+                // As if the file had not been read: `undo` put back the old settings and the agents as stored.
                 logger.error(
                     "config.reload_failed", [("file", .string(new.files.first ?? "")), ("error", .string(failure.description))])
                 return completion(.storeUnavailable(failure.summary))
@@ -105,6 +104,6 @@ extension Daemon {
         let entry = AuditEntry(
             at: options.clock(), actor: .admin("signal"), source: "SIGHUP", action: "reload", target: file, outcome: outcome,
             detail: detail)
-        carryOut([], lingeringChanged: false, audit: entry)
+        _ = recordAside("the reload is not in the audit log") { () throws(StoreError) in try store.write([], audit: entry) }
     }
 }

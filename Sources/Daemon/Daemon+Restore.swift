@@ -35,6 +35,12 @@ extension Daemon {
         let expired = run { $0.tick(at: now) }
         commitBatch()
         restoring = false
+        // Starting without it would leave the rules above half applied: a clear error instead,
+        // and the store as it was (systemd tries again; nothing was acknowledged).
+        if let outage {
+            throw .store(
+                path: settings.general.database, "cannot record what changed while the daemon was down: \(outage.error.description)")
+        }
         logger.notice(
             "daemon.restored",
             [("agents", .int(machine.agents.count)), ("timeouts", .int(expired.effects.transitions)),

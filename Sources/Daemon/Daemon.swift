@@ -33,6 +33,8 @@ public final class Daemon: @unchecked Sendable {
     var readyAnnounced = false
     var onReady: (@Sendable (String) -> Void)?
     var tickTimer: TimerID?
+    /// The store refused the last tick's writes on their own: the next waits `storeRetryInterval`.
+    var tickRefusedAt: ContinuousClock.Instant?
     var bootTimer: TimerID?
     var reconcile = ReconcileState()
     /// Queue actions sent and not yet answered.

@@ -177,14 +177,22 @@ public final class Database {
         do {
             try body()
             try execute("RELEASE one_input")
-        } catch {
+        } catch let failure {
+            // SQLite rolls the whole transaction back by itself after some errors (a full disk,
+            // out of memory): nothing is left to roll back to, and the batch is lost with it.
+            guard sqlite3_get_autocommit(handle) == 0 else {
+                inTransaction = false
+                throw failure
+            }
             do {
                 try execute("ROLLBACK TO one_input")
                 try execute("RELEASE one_input")
             } catch {
-                throw error
+                // The input's writes cannot be taken apart from the batch: the batch fails, with
+                // the error that started it (the ROLLBACK's own would only hide it).
+                throw failure
             }
-            throw .inputFailed(error)
+            throw .inputFailed(failure)
         }
     }
 

@@ -1,5 +1,6 @@
 import AMISimulator
 import AgentCore
+import Config
 @testable import Daemon
 import Foundation
 @testable import Store
@@ -167,6 +168,136 @@ extension DaemonTests {
             try await waitUntil("the store is writable again") { await harness.daemon.inspect { $0.storeWritable } }
             #expect(await harness.daemon.reload(harness.configPath) == .applied(notes: []))
             #expect(await harness.state("noa@example.com") == nil)
+        }
+
+        static let queueActions: Set<String> = ["QueueAdd", "QueueRemove", "QueuePenalty", "DBPut", "DBDel"]
+
+        func queueActionCount(_ harness: DaemonHarness) -> Int {
+            harness.simulator.receivedActions().count { Self.queueActions.contains($0.action.name ?? "") }
+        }
+
+        @Test func triesOfAStoreThatStillFailsSendAsteriskNothingToUndo() async throws {
+            let harness = try DaemonHarness()
+            defer { Task { await harness.close() } }
+            try await harness.waitReady()
+            _ = try await harness.submit(.login("eli@example.com", extension: "102")).result.get()
+            try await until("eli is a member") { harness.isMember("PJSIP/102", of: "support-private") }
+
+            await failCommits(harness, with: Self.diskFull)
+            #expect(await harness.submit(.setStatus("eli@example.com", "break")).result == .failure(.storeUnavailable("database or disk is full")))
+            // A call that would send eli to paperwork (out of her queues) comes and goes meanwhile.
+            let channel = try #require(harness.simulator.callPhone(interface: "PJSIP/102"))
+            try await Task.sleep(for: .milliseconds(200))
+            harness.simulator.hangup(channel)
+            try await until("the call's events were read and held") {
+                await harness.daemon.inspect { $0.metrics.eventsQueued == 0 } && harness.simulator.channels().isEmpty
+            }
+            try await until("the refused break's queue actions were undone") {
+                harness.isMember("PJSIP/102", of: "support-private") && harness.isMember("PJSIP/102", of: "support-business")
+            }
+            try await Task.sleep(for: .milliseconds(500))  // the undo's reconcile runs its course
+
+            // Ten retry intervals: each try probes the store, and replays nothing while it fails.
+            let before = queueActionCount(harness)
+            let probes = harness.logs.records(named: "store.still_failing").count
+            try await Task.sleep(for: .seconds(1))
+            #expect(harness.logs.records(named: "store.still_failing").count >= probes + 3, "the store is still tried")
+            #expect(queueActionCount(harness) == before, "\(harness.simulator.receivedActions().suffix(6).map { $0.action.name ?? "" })")
+            #expect(harness.isMember("PJSIP/102", of: "support-private"))
+            #expect(await harness.state("eli@example.com")?.status == .connected)
+
+            await failCommits(harness, with: nil)
+            try await until("the held call was recorded") {
+                (try? history(harness, "eli@example.com").map(\.to.rawValue)) == ["connected", "incoming_call", "paperwork"]
+            }
+            try await until("paperwork took eli out of her queues") { !harness.isMember("PJSIP/102", of: "support-private") }
+        }
+
+        @Test func aTimedStatusThatExpiredBeforeAHeldCallExpiresFirst() async throws {
+            let harness = try DaemonHarness()
+            defer { Task { await harness.close() } }
+            try await harness.waitReady()
+            _ = try await harness.submit(.login("eli@example.com", extension: "102")).result.get()
+            let breakStart = harness.clock.now
+            _ = try await harness.submit(.setStatus("eli@example.com", "break")).result.get()
+
+            await failCommits(harness, with: Self.diskFull)
+            #expect(await harness.submit(.setStatus("eli@example.com", "paperwork")).result == .failure(.storeUnavailable("database or disk is full")))
+            // The 60 s break ends during the outage; a call comes a second later.
+            harness.clock.advance(by: .seconds(61))
+            let channel = try #require(harness.simulator.callPhone(interface: "PJSIP/102"))
+            try await Task.sleep(for: .milliseconds(200))
+            harness.simulator.hangup(channel)
+            try await until("the call's events were read and held") {
+                await harness.daemon.inspect { $0.metrics.eventsQueued == 0 } && harness.simulator.channels().isEmpty
+            }
+            #expect(await harness.state("eli@example.com")?.status == "break", "nothing changes while the store cannot commit")
+
+            await failCommits(harness, with: nil)
+            try await until("the held call was recorded") {
+                (try? history(harness, "eli@example.com").last?.to.rawValue) == "paperwork"
+            }
+            let recorded = try history(harness, "eli@example.com")
+            #expect(recorded.map(\.to.rawValue) == ["connected", "break", "connected", "incoming_call", "paperwork"])
+            #expect(recorded.map(\.at).dropFirst(2).first == breakStart + .seconds(60), "the break ended at its deadline")
+            #expect(recorded.dropFirst(2).first?.cause == .timeout)
+            #expect(isContiguous(recorded))
+        }
+
+        @Test func twoReloadsInABatchThatCannotCommitLeaveTheConfigurationBeforeTheFirst() async throws {
+            let harness = try DaemonHarness()
+            defer { Task { await harness.close() } }
+            try await harness.waitReady()
+            _ = try await harness.submit(.login("noa@example.com", extension: "103")).result.get()
+            _ = try await harness.submit(.login("dana@example.com", extension: "101")).result.get()
+            let text = try String(contentsOfFile: harness.configPath, encoding: .utf8)
+            let withoutNoa = text.replacingOccurrences(
+                of: "[noa@example.com]\ntype = user\nname = Noa Mizrahi\nskills = sales:1\nextension = 103\nstay_in_queues_on_logout = yes\n", with: "")
+            let withoutEither = withoutNoa.replacingOccurrences(
+                of: "[dana@example.com]\ntype = user\nname = Dana Levi\nskills = sales, support:2\nextension = 101\n", with: "")
+            #expect(!withoutNoa.contains("noa@") && !withoutEither.contains("dana@"))
+            let first = try ConfigLoader.load(text: withoutNoa, file: harness.configPath).get()
+            let second = try ConfigLoader.load(text: withoutEither, file: harness.configPath).get()
+
+            await failCommits(harness, with: Self.diskFull)
+            // Both queued on the daemon's thread before its commit: one batch.
+            let results = Mutex<[ReloadResult]>([])
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                for configuration in [first, second] {
+                    harness.daemon.reload(with: configuration) { result in
+                        if results.withLock({ $0.append(result); return $0.count }) == 2 { done.resume() }
+                    }
+                }
+            }
+            #expect(results.withLock { $0 } == Array(repeating: .storeUnavailable("database or disk is full"), count: 2))
+            #expect(await harness.daemon.inspect { $0.settings.core.users["noa@example.com"] != nil && $0.settings.core.users["dana@example.com"] != nil })
+            #expect(await harness.state("noa@example.com")?.status == .connected)
+            #expect(await harness.state("dana@example.com")?.status == .connected)
+        }
+
+        @Test func aTimedStatusWhoseExpiryTheStoreRefusesIsTriedAgainAtTheRetryIntervalNotEveryTick() async throws {
+            let harness = try DaemonHarness()
+            defer { Task { await harness.close() } }
+            try await harness.waitReady()
+            _ = try await harness.submit(.login("eli@example.com", extension: "102")).result.get()
+            _ = try await harness.submit(.setStatus("eli@example.com", "break")).result.get()
+            try Store(path: harness.database).database.executeScript(
+                """
+                CREATE TRIGGER refuse_eli BEFORE INSERT ON status_history WHEN NEW.agent = 'eli@example.com'
+                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;
+                """)
+            harness.clock.advance(by: .seconds(61))
+            try await until("the expiry was refused") { !harness.logs.records(named: "store.input_failed").isEmpty }
+            // 25 ticks of 20 ms, 5 retry intervals of 100 ms.
+            try await Task.sleep(for: .milliseconds(500))
+            let refusals = harness.logs.records(named: "store.input_failed").count
+            #expect(refusals <= 8, "tried \(refusals) times in 500 ms")
+            #expect(await harness.state("eli@example.com")?.status == "break")
+            #expect(await harness.daemon.inspect { $0.storeWritable }, "one refused input is not a store outage")
+
+            try Store(path: harness.database).database.executeScript("DROP TRIGGER refuse_eli")
+            try await until("the break expired once the store took it") { await harness.state("eli@example.com")?.status == .connected }
+            #expect(try history(harness, "eli@example.com").map(\.to.rawValue) == ["connected", "break", "connected"])
         }
     }
 }
