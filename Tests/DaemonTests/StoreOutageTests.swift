@@ -181,7 +181,7 @@ extension DaemonTests {
             defer { Task { await harness.close() } }
             try await harness.waitReady()
             _ = try await harness.submit(.login("eli@example.com", extension: "102")).result.get()
-            try await until("eli is a member") { harness.isMember("PJSIP/102", of: "support-private") }
+            try await waitUntil("eli is a member") { harness.isMember("PJSIP/102", of: "support-private") }
 
             await failCommits(harness, with: Self.diskFull)
             #expect(await harness.submit(.setStatus("eli@example.com", "break")).result == .failure(.storeUnavailable("database or disk is full")))
@@ -189,10 +189,10 @@ extension DaemonTests {
             let channel = try #require(harness.simulator.callPhone(interface: "PJSIP/102"))
             try await Task.sleep(for: .milliseconds(200))
             harness.simulator.hangup(channel)
-            try await until("the call's events were read and held") {
+            try await waitUntil("the call's events were read and held") {
                 await harness.daemon.inspect { $0.metrics.eventsQueued == 0 } && harness.simulator.channels().isEmpty
             }
-            try await until("the refused break's queue actions were undone") {
+            try await waitUntil("the refused break's queue actions were undone") {
                 harness.isMember("PJSIP/102", of: "support-private") && harness.isMember("PJSIP/102", of: "support-business")
             }
             try await Task.sleep(for: .milliseconds(500))  // the undo's reconcile runs its course
@@ -207,10 +207,10 @@ extension DaemonTests {
             #expect(await harness.state("eli@example.com")?.status == .connected)
 
             await failCommits(harness, with: nil)
-            try await until("the held call was recorded") {
+            try await waitUntil("the held call was recorded") {
                 (try? history(harness, "eli@example.com").map(\.to.rawValue)) == ["connected", "incoming_call", "paperwork"]
             }
-            try await until("paperwork took eli out of her queues") { !harness.isMember("PJSIP/102", of: "support-private") }
+            try await waitUntil("paperwork took eli out of her queues") { !harness.isMember("PJSIP/102", of: "support-private") }
         }
 
         @Test func aTimedStatusThatExpiredBeforeAHeldCallExpiresFirst() async throws {
@@ -228,13 +228,13 @@ extension DaemonTests {
             let channel = try #require(harness.simulator.callPhone(interface: "PJSIP/102"))
             try await Task.sleep(for: .milliseconds(200))
             harness.simulator.hangup(channel)
-            try await until("the call's events were read and held") {
+            try await waitUntil("the call's events were read and held") {
                 await harness.daemon.inspect { $0.metrics.eventsQueued == 0 } && harness.simulator.channels().isEmpty
             }
             #expect(await harness.state("eli@example.com")?.status == "break", "nothing changes while the store cannot commit")
 
             await failCommits(harness, with: nil)
-            try await until("the held call was recorded") {
+            try await waitUntil("the held call was recorded") {
                 (try? history(harness, "eli@example.com").last?.to.rawValue) == "paperwork"
             }
             let recorded = try history(harness, "eli@example.com")
@@ -287,7 +287,7 @@ extension DaemonTests {
                 BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;
                 """)
             harness.clock.advance(by: .seconds(61))
-            try await until("the expiry was refused") { !harness.logs.records(named: "store.input_failed").isEmpty }
+            try await waitUntil("the expiry was refused") { !harness.logs.records(named: "store.input_failed").isEmpty }
             // 25 ticks of 20 ms, 5 retry intervals of 100 ms.
             try await Task.sleep(for: .milliseconds(500))
             let refusals = harness.logs.records(named: "store.input_failed").count
@@ -296,7 +296,7 @@ extension DaemonTests {
             #expect(await harness.daemon.inspect { $0.storeWritable }, "one refused input is not a store outage")
 
             try Store(path: harness.database).database.executeScript("DROP TRIGGER refuse_eli")
-            try await until("the break expired once the store took it") { await harness.state("eli@example.com")?.status == .connected }
+            try await waitUntil("the break expired once the store took it") { await harness.state("eli@example.com")?.status == .connected }
             #expect(try history(harness, "eli@example.com").map(\.to.rawValue) == ["connected", "break", "connected"])
         }
     }
