@@ -50,28 +50,49 @@ let package = Package(
         .executableTarget(
             name: "APIBenchmark", dependencies: ["ControlAPI", "Daemon", "AMISimulator", "Config", "SystemSupport"],
             path: "Benchmarks/APIBenchmark", swiftSettings: strict),
-        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore"], swiftSettings: strict),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "AgentCore", "SystemSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "SystemSupportTests", dependencies: ["SystemSupport"], swiftSettings: strict),
+        // Test-only helpers shared by every test target (never linked into a product): loopback
+        // clients, the AMI test client, child processes, fake systemd, temp directories, waiting,
+        // a seeded generator, the decoder verifier, INI fixtures.
+        .target(name: "TestSupport", dependencies: ["AMI", "SystemSupport"], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport", "SystemSupport"], swiftSettings: strict),
+        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "TestSupport"], swiftSettings: strict),
+        // Also runs the built ccagentd (check-config) as a process.
         .testTarget(
-            name: "AMITests", dependencies: ["AMI", "AMISimulator", "SystemSupport"],
+            name: "ConfigTests", dependencies: ["Config", "AgentCore", "SystemSupport", "TestSupport", "ccagentd"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "SystemSupportTests", dependencies: ["SystemSupport", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "AMITests", dependencies: ["AMI", "AMISimulator", "SystemSupport", "TestSupport"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         .executableTarget(
             name: "StoreCrashHelper", dependencies: ["Store", "AgentCore"], path: "Tests/StoreCrashHelper",
             swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "AgentCore", "StoreCrashHelper", "SystemSupport"], swiftSettings: strict),
+        // Runs StoreCrashHelper as a process.
         .testTarget(
-            name: "DaemonTests", dependencies: ["Daemon", "AMISimulator", "AMI", "AgentCore", "Config", "Store", "SystemSupport"],
+            name: "StoreTests", dependencies: ["Store", "AgentCore", "StoreCrashHelper", "SystemSupport", "TestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "AMISimulatorTests", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),
-        .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI", "AgentCore", "Daemon", "SystemSupport"], swiftSettings: strict),
-        // Also runs the built ccagentctl as a process: it must be built first.
         .testTarget(
-            name: "CcagentctlTests", dependencies: ["CtlKit", "ControlAPI", "SystemSupport", "ccagentctl"], swiftSettings: strict),
-        // Runs the built ccagentd and amisim as processes: both executables must be built first.
+            name: "DaemonTests",
+            dependencies: ["Daemon", "AMISimulator", "AMI", "AgentCore", "Config", "Store", "SystemSupport", "TestSupport"],
+            swiftSettings: strict),
+        // Also runs the built amisim as a process.
+        .testTarget(
+            name: "AMISimulatorTests", dependencies: ["AMISimulator", "AMI", "SystemSupport", "TestSupport", "amisim"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ControlAPITests", dependencies: ["ControlAPI", "AgentCore", "Daemon", "SystemSupport", "TestSupport"],
+            swiftSettings: strict),
+        // Also runs the built ccagentctl as a process.
+        .testTarget(
+            name: "CcagentctlTests", dependencies: ["CtlKit", "ControlAPI", "SystemSupport", "TestSupport", "ccagentctl"],
+            swiftSettings: strict),
+        // Runs the built ccagentd, amisim and ccagentctl as processes.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["AMI", "AgentCore", "Store", "ControlAPI", "CtlKit", "ccagentd", "amisim", "ccagentctl"],
+            dependencies: [
+                "AMI", "AgentCore", "Store", "ControlAPI", "CtlKit", "SystemSupport", "TestSupport", "ccagentd", "amisim",
+                "ccagentctl",
+            ],
             swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -5,6 +5,7 @@ import AMI
 import AMISimulator
 import Foundation
 import Testing
+import TestSupport
 
 extension SimulatorTests {
 @Suite struct ControlTests {
@@ -44,10 +45,10 @@ extension SimulatorTests {
         #expect(shutdown["Shutdown"] == "Cleanly")
         #expect(shutdown["Restart"] == "True")
         #expect(client.waitForClose())
-        #expect(throws: (any Error).self) { _ = try TestClient(port: live.port) }
-        var again: TestClient?
+        #expect(throws: (any Error).self) { _ = try AMITestClient(port: live.port) }
+        var again: AMITestClient?
         #expect(eventually {
-            again = try? TestClient(port: live.port)
+            again = try? AMITestClient(port: live.port)
             return again != nil
         })
         let reconnected = try #require(again)
@@ -62,7 +63,7 @@ extension SimulatorTests {
         let live = try LiveSimulator()
         live.simulator.addMember(queue: "sales", interface: "PJSIP/101")
         live.simulator.restart(downtime: .milliseconds(50), keepDynamicMembers: true)
-        #expect(eventually { (try? TestClient(port: live.port)) != nil })
+        #expect(eventually { (try? AMITestClient(port: live.port)) != nil })
         #expect(live.simulator.members(of: "sales").map(\.interface) == ["PJSIP/101"])
     }
 
@@ -94,7 +95,8 @@ extension SimulatorTests {
 
     @Test func slowClientIsDroppedWithoutBlockingOthers() throws {
         let live = try LiveSimulator { $0.writeTimeout = .milliseconds(100) }
-        let slow = try live.client(receiveBuffer: 4096)
+        let slow = try live.client()
+        slow.connection.setReceiveBufferSize(4096)
         slow.login()
         let fast = try live.loggedIn()
         #expect(live.simulator.sessionCount() == 2)

@@ -1,6 +1,7 @@
 import AMI
 import AMISimulator
 import Testing
+import TestSupport
 
 extension SimulatorTests {
 @Suite struct LoginTests {

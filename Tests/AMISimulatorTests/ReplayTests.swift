@@ -1,6 +1,7 @@
 import AMI
 import AMISimulator
 import Testing
+import TestSupport
 
 /// Transcripts replayed action by action: the same responses for the same ActionIDs.
 extension SimulatorTests {

@@ -5,7 +5,7 @@ import AMISimulator
 import SystemSupport
 
 /// The connection against `amisim`, the simulated Asterisk 22, on loopback port 0.
-@Suite struct ConnectionAgainstSimulatorTests {
+@Suite(.timeLimit(.minutes(1))) struct ConnectionAgainstSimulatorTests {
     func simulator(authFailureDelay: Duration = .milliseconds(20)) throws -> (AMISimulator, Int) {
         var configuration = SimulatorConfiguration.standard
         configuration.authFailureDelay = authFailureDelay

@@ -4,7 +4,7 @@ import Testing
 import SystemSupport
 
 /// The connection against a scripted peer: the situations a real Asterisk produces rarely.
-@Suite struct ConnectionEdgeCaseTests {
+@Suite(.timeLimit(.minutes(1))) struct ConnectionEdgeCaseTests {
     @Test func logsInAndReportsFullyBooted() async throws {
         let server = try FakeAsterisk(script: FakeAsterisk.standard(uptime: 42))
         defer { server.stop() }

@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+import TestSupport
 @testable import AMI
 import SystemSupport
 
@@ -32,17 +33,7 @@ final class EventRecorder: Sendable {
         for what: String, timeout: Duration = .seconds(15), sourceLocation: SourceLocation = #_sourceLocation,
         _ condition: ([AMIConnectionEvent]) -> Bool
     ) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if condition(all) { return true }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        // A starved task may wake past the deadline: look once more, after the stream caught up.
-        for _ in 0..<20 {
-            if condition(all) { return true }
-            await Task.yield()
-            try? await Task.sleep(for: .milliseconds(10))
-        }
+        if await eventually(timeout: timeout, every: .milliseconds(5), { () async in condition(all) }) { return true }
         Issue.record("timed out waiting for \(what); saw \(all.count) events: \(states)", sourceLocation: sourceLocation)
         return false
     }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import AMI
 
 /// The same stream decodes to the same frames however the socket happened to cut it.
@@ -9,16 +10,7 @@ import Testing
 
     @Test(arguments: small)
     func everyTwoChunkSplitOfASmallTranscript(scenario: String) throws {
-        let wire = try Fixture.bytes("\(scenario).recv.txt")
-        let expected = Decode.whole(wire)
-        for offset in 0...wire.count {
-            let decoded = Decode.run(wire, boundaries: [offset])
-            // A plain comparison: #expect per offset costs more than the decoding it checks.
-            if decoded != expected {
-                Issue.record("split at \(offset): \(decoded) instead of \(expected)")
-                return
-            }
-        }
+        Decode.verifier().verifyEverySplit(try Fixture.bytes("\(scenario).recv.txt"))
     }
 
     /// A 4 KiB slice of a big transcript, cut on frame boundaries, split at every offset; the whole
@@ -27,33 +19,19 @@ import Testing
     func twoChunkSplitsOfALargeTranscript(scenario: String) throws {
         let wire = try Fixture.bytes("\(scenario).recv.txt")
         let slice = Self.frameAlignedSlice(of: wire, around: wire.count / 2, length: 4 * 1024)
-        let expectedSlice = Decode.whole(slice, expectsBanner: false)
-        #expect(Decode.messages(expectedSlice).count > 5)
-        for offset in 0...slice.count {
-            let decoded = Decode.run(slice, boundaries: [offset], expectsBanner: false)
-            // A plain comparison: #expect per offset costs more than the decoding it checks.
-            if decoded != expectedSlice {
-                Issue.record("slice split at \(offset): \(decoded) instead of \(expectedSlice)")
-                return
-            }
-        }
-        let expected = Decode.whole(wire)
-        for offset in stride(from: 0, through: wire.count, by: 401) {
-            let decoded = Decode.run(wire, boundaries: [offset])
-            // A plain comparison: #expect per offset costs more than the decoding it checks.
-            if decoded != expected {
-                Issue.record("split at \(offset): \(decoded) instead of \(expected)")
-                return
-            }
-        }
+        #expect(Decode.messages(Decode.whole(slice, expectsBanner: false)).count > 5)
+        Decode.verifier(expectsBanner: false).verifyEverySplit(slice)
+        Decode.verifier().verifyEverySplit(wire, every: 401)
     }
 
+    /// Whole, byte by byte, in odd sizes and in random cuts: the same frames. The sent side too.
     @Test(arguments: Fixture.scenarios)
     func byteByByte(scenario: String) throws {
         let wire = try Fixture.bytes("\(scenario).recv.txt")
         #expect(Decode.chunked(wire, size: 1) == Decode.whole(wire))
+        Decode.verifier().verify(wire)
         let sent = try Fixture.bytes("\(scenario).sent.txt")
-        #expect(Decode.chunked(sent, size: 1, expectsBanner: false) == Decode.whole(sent, expectsBanner: false))
+        Decode.verifier(expectsBanner: false).verify(sent)
     }
 
     @Test(arguments: [2, 3, 7, 64, 1000, 4096, 65536])
@@ -66,12 +44,12 @@ import Testing
 
     @Test(arguments: [1 as UInt64, 2, 3, 0xA57E_215C])
     func randomChunkings(seed: UInt64) throws {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         for scenario in Fixture.scenarios {
             let wire = try Fixture.bytes("\(scenario).recv.txt")
             let expected = Decode.whole(wire)
             for _ in 0..<3 {
-                let boundaries = Self.randomBoundaries(count: wire.count, using: &random)
+                let boundaries = DecoderVerifier<AMIFrameStream>.randomCuts(count: wire.count, using: &random)
                 #expect(Decode.run(wire, boundaries: boundaries) == expected, "\(scenario) seed \(seed)")
             }
         }
@@ -87,9 +65,9 @@ import Testing
             wire += body
             expectedMessages += NaiveAMI.parse(body, expectsBanner: false).messages.map { AMIMessage($0.map { ($0.key, $0.value) }) }
         }
-        var random = SeededRandom(seed: 42)
-        let decoded = Decode.run(wire, boundaries: Self.randomBoundaries(count: wire.count, using: &random))
-        #expect(decoded.first == .frame(.banner(version: "11.0.0")))
+        var random = SplitMix64(seed: 42)
+        let decoded = Decode.run(wire, boundaries: DecoderVerifier<AMIFrameStream>.randomCuts(count: wire.count, using: &random))
+        #expect(decoded.first == .message(.banner(version: "11.0.0")))
         #expect(Decode.messages(decoded) == expectedMessages)
         #expect(decoded.count == expectedMessages.count + 1)
     }
@@ -115,24 +93,12 @@ import Testing
         var decoded: [Decoded] = []
         for start in stride(from: 0, to: wire.count, by: 333) {
             wire[start..<min(start + 333, wire.count)].withUnsafeBytes { decoder.append($0) }
-            Decode.drain(&decoder, into: &decoded)
+            decoded.drain(stopAtFailure: false) { () throws(AMIError) in try decoder.next() }
         }
         #expect(decoded == Decode.whole(wire))
     }
 
     // MARK: Helpers
-
-    static func randomBoundaries(count: Int, using random: inout SeededRandom) -> [Int] {
-        var boundaries: [Int] = []
-        var position = 0
-        while position < count {
-            // Mostly small reads, sometimes a large one, like a socket under load.
-            let size = Bool.random(using: &random) ? Int.random(in: 1...16, using: &random) : Int.random(in: 1...5000, using: &random)
-            position += size
-            if position < count { boundaries.append(position) }
-        }
-        return boundaries
-    }
 
     /// About `length` bytes starting and ending on a frame boundary near `around`.
     static func frameAlignedSlice(of wire: [UInt8], around: Int, length: Int) -> [UInt8] {

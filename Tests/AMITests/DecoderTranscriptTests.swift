@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import AMI
 
 /// The recorded Asterisk 22.10.1 sessions decode to what the naive reference parser and a person
@@ -26,14 +27,14 @@ import Testing
         let wire = try Fixture.bytes("\(scenario).recv.txt")
         let decoded = Decode.whole(wire)
         let reference = NaiveAMI.parse(wire)
-        var expected: [Decoded] = reference.banner.map { [.frame(.banner(version: $0))] } ?? []
-        expected += reference.messages.map { .frame(.message(AMIMessage($0.map { ($0.key, $0.value) }))) }
+        var expected: [Decoded] = reference.banner.map { [.message(.banner(version: $0))] } ?? []
+        expected += reference.messages.map { .message(.message(AMIMessage($0.map { ($0.key, $0.value) }))) }
         #expect(decoded == expected)
         // The same, header by header as strings, so a failure shows which header differs.
         #expect(Decode.messages(decoded).map(\.pairs) == reference.messages)
         #expect(reference.messages.count == Self.messageCounts[scenario])
         if !wire.isEmpty {
-            #expect(decoded.first == .frame(.banner(version: "11.0.0")))
+            #expect(decoded.first == .message(.banner(version: "11.0.0")))
         }
     }
 
@@ -88,7 +89,7 @@ import Testing
     @Test func loginScenario() throws {
         let frames = Decode.whole(try Fixture.bytes("01-login-ping-logoff.recv.txt"))
         #expect(frames.count == 14)
-        #expect(frames.first == .frame(.banner(version: "11.0.0")))
+        #expect(frames.first == .message(.banner(version: "11.0.0")))
         let messages = Decode.messages(frames)
         #expect(messages[0].kind == .response)
         #expect(messages[0]["Response"] == "Error")

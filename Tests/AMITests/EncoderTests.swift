@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import AMI
 
 /// The encoder refuses anything that could inject a second action or that Asterisk would mangle.
@@ -101,7 +102,7 @@ import Testing
     }
 
     @Test func randomPrintableValuesRoundTrip() throws {
-        var random = SeededRandom(seed: 99)
+        var random = SplitMix64(seed: 99)
         let alphabet = Array(" :;=-_/@.,'\"<>aZ09\tאבЖжąę")
         for _ in 0..<300 {
             let count = Int.random(in: 1...20, using: &random)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import AMI
 
 /// Reads the recorded Asterisk 22 transcripts copied from `../shared/ami-transcripts/`.
@@ -87,72 +88,45 @@ extension AMIFrame {
 }
 
 /// What a decoding run produced, errors included, so two runs can be compared whole.
-enum Decoded: Equatable, Sendable, CustomStringConvertible {
-    case frame(AMIFrame)
-    case error(AMIError)
+typealias Decoded = DecoderOutput<AMIFrame, AMIError>
 
-    var description: String {
-        switch self {
-        case .frame(.banner(let version)): "banner \(version)"
-        case .frame(.message(let message)): "[\(message.description.replacingOccurrences(of: "\n", with: " | "))]"
-        case .error(let error): "error \(error)"
-        }
+/// The frame decoder as `DecoderVerifier` drives it: it resynchronises after a bad frame, so a
+/// failure does not end the stream.
+struct AMIFrameStream: VerifiableDecoder {
+    static var failureEndsTheStream: Bool { false }
+
+    var decoder: AMIFrameDecoder
+
+    mutating func decode(_ bytes: ArraySlice<UInt8>, into outputs: inout [Decoded]) {
+        decoder.append(contentsOf: bytes)
+        outputs.drain(stopAtFailure: false) { () throws(AMIError) in try decoder.next() }
     }
 }
 
 enum Decode {
+    static func verifier(
+        expectsBanner: Bool = true, maximumFrameSize: Int = AMIFrameDecoder.defaultMaximumFrameSize
+    ) -> DecoderVerifier<AMIFrameStream> {
+        DecoderVerifier { AMIFrameStream(decoder: AMIFrameDecoder(expectsBanner: expectsBanner, maximumFrameSize: maximumFrameSize)) }
+    }
+
     /// Feeds `bytes` split at `boundaries` (sorted offsets), draining the decoder after each chunk.
     static func run(
         _ bytes: [UInt8], boundaries: [Int], expectsBanner: Bool = true,
         maximumFrameSize: Int = AMIFrameDecoder.defaultMaximumFrameSize
     ) -> [Decoded] {
-        var decoder = AMIFrameDecoder(expectsBanner: expectsBanner, maximumFrameSize: maximumFrameSize)
-        var out: [Decoded] = []
-        var start = 0
-        for end in boundaries + [bytes.count] where end >= start {
-            decoder.append(contentsOf: bytes[start..<end])
-            drain(&decoder, into: &out)
-            start = end
-        }
-        return out
+        verifier(expectsBanner: expectsBanner, maximumFrameSize: maximumFrameSize).decode(bytes, cuts: boundaries)
     }
 
     static func whole(_ bytes: [UInt8], expectsBanner: Bool = true) -> [Decoded] {
-        run(bytes, boundaries: [], expectsBanner: expectsBanner)
+        verifier(expectsBanner: expectsBanner).whole(bytes)
     }
 
     static func chunked(_ bytes: [UInt8], size: Int, expectsBanner: Bool = true, maximumFrameSize: Int = AMIFrameDecoder.defaultMaximumFrameSize) -> [Decoded] {
-        run(bytes, boundaries: Array(stride(from: size, to: bytes.count, by: size)), expectsBanner: expectsBanner, maximumFrameSize: maximumFrameSize)
-    }
-
-    static func drain(_ decoder: inout AMIFrameDecoder, into out: inout [Decoded]) {
-        // Each call consumes a frame, throws past a bad one, or returns nil; the cap only guards
-        // the test against a decoder that stops making progress.
-        for _ in 0..<1_000_000 {
-            do {
-                guard let frame = try decoder.next() else { return }
-                out.append(.frame(frame))
-            } catch {
-                out.append(.error(error))
-            }
-        }
-        out.append(.error(.protocolViolation("decoder made no progress")))
+        verifier(expectsBanner: expectsBanner, maximumFrameSize: maximumFrameSize).chunked(bytes, size: size)
     }
 
     static func messages(_ decoded: [Decoded]) -> [AMIMessage] {
-        decoded.compactMap { if case .frame(.message(let message)) = $0 { message } else { nil } }
-    }
-}
-
-/// A small seeded generator (SplitMix64), so random tests repeat exactly.
-struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        decoded.compactMap { $0.message?.message }
     }
 }

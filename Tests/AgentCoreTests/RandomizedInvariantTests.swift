@@ -1,20 +1,10 @@
 import Testing
+import TestSupport
 @testable import AgentCore
 
 /// Long random sequences of every kind of input, with the product's invariants checked after
 /// each step against an independent model of Asterisk built only from the emitted effects.
 @Suite struct RandomizedInvariantTests {
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Asterisk as the effects leave it, plus members the daemon must never touch.
     struct AsteriskModel {
         var dynamic: [Interface: [QueueName: Int]] = [:]
@@ -64,7 +54,7 @@ import Testing
 
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8])
     func invariantsHoldOverLongRandomRuns(seed: UInt64) {
-        var random = SplitMix64(state: seed)
+        var random = SplitMix64(seed: seed)
         var core = AgentStateMachine(configuration: TestCenter.configuration)
         var asterisk = AsteriskModel()
         var history: [AgentID: (to: StatusID, at: Timestamp)] = [:]

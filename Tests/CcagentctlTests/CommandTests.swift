@@ -2,10 +2,11 @@ import ControlAPI
 import CtlKit
 import Foundation
 import Testing
+import TestSupport
 
 /// Each command in-process against the fake daemon: what it prints, and the exit status for
 /// every class of answer.
-@Suite(.serialized) struct CommandTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct CommandTests {
     let daemon: FakeDaemon
     var ctl = TestCtl()
 

@@ -1,8 +1,27 @@
 import ControlAPI
 import CtlKit
 import Testing
+import TestSupport
+
+/// The event-stream decoder as `DecoderVerifier` drives it; a line over the limit ends the stream.
+struct EventStream: VerifiableDecoder {
+    typealias Message = ServerSentEvent
+    typealias Failure = EventStreamDecoder.Failure
+
+    var decoder = EventStreamDecoder()
+
+    mutating func decode(_ bytes: ArraySlice<UInt8>, into outputs: inout [Output]) {
+        do throws(Failure) {
+            outputs += try decoder.append(bytes).map(Output.message)
+        } catch {
+            outputs.append(.failure(error))
+        }
+    }
+}
 
 @Suite struct EventStreamDecoderTests {
+    static let verifier = DecoderVerifier { EventStream() }
+
     static let wire = "\u{FEFF}: hello\n\nid: 1\nevent: status\ndata: {\"a\":1}\n\nid: 2\r\nevent: call_ended\r\ndata: line one\r\ndata:line two\r\n\r\n"
         + "retry: 250\n: keep-alive\n\nid: 3\rdata\r\rdata: no event name\n\nevent: reset\ndata: \n\n"
 
@@ -16,15 +35,17 @@ import Testing
 
     @Test(arguments: [1, 2, 5, 4096])
     func decodesTheSameWhateverTheChunking(chunkSize: Int) throws {
-        var decoder = EventStreamDecoder()
-        var events: [ServerSentEvent] = []
+        var last: EventStreamDecoder?
         let bytes = Array(Self.wire.utf8)
-        for start in stride(from: 0, to: bytes.count, by: chunkSize) {
-            events += try decoder.append(bytes[start..<min(start + chunkSize, bytes.count)])
-        }
-        #expect(events == Self.expected)
-        #expect(decoder.lastEventID == "3")
-        #expect(decoder.retry == 250)
+        let outputs = Self.verifier.decode(bytes, cuts: Array(stride(from: chunkSize, to: bytes.count, by: chunkSize))) { last = $0.decoder }
+        #expect(outputs == Self.expected.map(EventStream.Output.message))
+        #expect(last?.lastEventID == "3")
+        #expect(last?.retry == 250)
+    }
+
+    @Test(arguments: [1 as UInt64, 2, 3])
+    func randomCutsGiveTheSameEvents(seed: UInt64) {
+        Self.verifier.verify(Array(Self.wire.utf8), expecting: Self.expected.map(EventStream.Output.message), randomCuttings: 16, seed: seed)
     }
 
     @Test func whatTheServerWritesIsWhatTheClientReads() throws {

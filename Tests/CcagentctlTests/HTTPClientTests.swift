@@ -2,9 +2,10 @@ import ControlAPI
 @testable import CtlKit
 import Foundation
 import Testing
+import TestSupport
 
 /// The client against hand-written answers: framing, failures, and the deadline.
-@Suite(.serialized) struct HTTPClientTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct HTTPClientTests {
     private func client(_ server: ScriptedServer, timeout: Duration = .seconds(5), token: String? = nil) -> HTTPClient {
         HTTPClient(endpoint: .http(host: "127.0.0.1", port: server.port, basePath: ""), token: token, timeout: timeout)
     }
@@ -94,16 +95,4 @@ import Testing
         let missing = HTTPClient(endpoint: .socket(path: directory.path + "/none.sock"), token: nil, timeout: .seconds(2))
         #expect(throws: CtlError.self) { try missing.send(ClientRequest(method: "GET", path: "/v1/agents")) }
     }
-}
-
-/// A directory removed when the value goes away.
-final class TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "ccagentctl-" + UUID().uuidString.prefix(8)
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import CtlKit
 
@@ -8,8 +9,7 @@ import Testing
 /// without its entry in the page fails here, and so does an entry the catalog no longer has.
 @Suite("ccagentctl(1)")
 struct ManPageTests {
-    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Sources/ccagentctl/ccagentctl.1")
+    static let path = Repository.root.appendingPathComponent("Sources/ccagentctl/ccagentctl.1")
 
     let page: ManPage
 

@@ -3,51 +3,13 @@ import Glibc
 #endif
 import ControlAPI
 import Foundation
-import Synchronization
 import Testing
+import TestSupport
 
 /// The built `ccagentctl` as a process: exit statuses, and the two streams, as a script sees them.
-@Suite(.serialized) struct ProcessTests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// Next to the test bundle in the build directory (the test target depends on the executable).
-    static func executable() throws -> String {
-        var directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("ccagentctl").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        throw POSIXError(.ENOENT)
-    }
-
-    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try executable())
-        process.arguments = arguments
-        var base = ProcessInfo.processInfo.environment
-        for key in ["CCAGENTD_URL", "CCAGENTD_TOKEN", "CCAGENTCTL_SOCKET"] { base[key] = nil }
-        process.environment = base.merging(environment) { $1 }
-        let input = Pipe(), output = Pipe(), error = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        return (process, input, output, error)
-    }
-
-    static func run(_ arguments: [String], environment: [String: String] = [:], input text: String = "") throws -> Run {
-        let (process, input, output, error) = try start(arguments, environment: environment)
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+@Suite(.serialized, .timeLimit(.minutes(1))) struct ProcessTests {
+    static func run(_ arguments: [String], environment: [String: String] = [:], input text: String = "") throws -> ChildProcess.Result {
+        try ChildProcess.run(try BuiltExecutable.path("ccagentctl"), arguments, environment: environment, input: .text(text))
     }
 
     @Test func versionHelpAndUsage() throws {
@@ -89,20 +51,13 @@ import Testing
         let daemon = try FakeDaemon(socketPath: socket) { _, _, stream in
             stream.send(ServerSentEvent(id: "1", event: "reload", data: "{}").serialized())
         }
-        let (process, _, output, error) = try Self.start(["watch", "--socket", socket])
-        let lines = Mutex("")
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            lines.withLock { $0 += String(decoding: data, as: UTF8.self) }
-        }
-        #expect(poll { lines.withLock { $0.contains("configuration reloaded\n") } })
-        kill(process.processIdentifier, signal)
-        #expect(poll { !process.isRunning })
-        process.waitUntilExit()
-        output.fileHandleForReading.readabilityHandler = nil
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
-        #expect(error.fileHandleForReading.readDataToEndOfFile().isEmpty)
+        let watch = try ChildProcess(executable: try BuiltExecutable.path("ccagentctl"), arguments: ["watch", "--socket", socket])
+        defer { watch.kill() }
+        #expect(eventually { watch.stdout.text.contains("configuration reloaded\n") })
+        watch.signal(signal)
+        #expect(watch.waitForExit(timeout: .seconds(5)) == .exited(0))
+        #expect(eventually { watch.stderr.ended })
+        #expect(watch.stderr.bytes.isEmpty)
         #expect(daemon.seen.count == 1)
     }
 

@@ -5,7 +5,7 @@ import Testing
 @testable import CtlKit
 
 /// `ccagentctl report`: its command line, its help, its table, and what it asks the daemon.
-@Suite(.serialized) struct ReportTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct ReportTests {
     let daemon: FakeDaemon
     var ctl = TestCtl()
 

@@ -1,5 +1,39 @@
 import CtlKit
 import Testing
+import TestSupport
+
+/// The response decoder as `DecoderVerifier` drives it. Body pieces are joined as they come:
+/// how a body is cut depends on the reads, what it holds must not.
+struct HTTPResponseStream: VerifiableDecoder {
+    typealias Message = HTTPResponseDecoder.Part
+    typealias Failure = HTTPResponseDecoder.Failure
+
+    var decoder = HTTPResponseDecoder(maximumHeadSize: 1024)
+
+    mutating func decode(_ bytes: ArraySlice<UInt8>, into outputs: inout [Output]) {
+        decoder.append(bytes)
+        var parts: [Output] = []
+        parts.drain { () throws(Failure) in try decoder.next() }
+        Self.join(parts, into: &outputs)
+    }
+
+    /// The end of the connection.
+    mutating func finish(into outputs: inout [Output]) {
+        var parts: [Output] = []
+        parts.drain { () throws(Failure) in try decoder.finish() }
+        Self.join(parts, into: &outputs)
+    }
+
+    static func join(_ parts: [Output], into outputs: inout [Output]) {
+        for part in parts {
+            if case .message(.body(let piece)) = part, case .message(.body(let before))? = outputs.last {
+                outputs[outputs.count - 1] = .message(.body(before + piece))
+            } else {
+                outputs.append(part)
+            }
+        }
+    }
+}
 
 @Suite struct ResponseDecoderTests {
     /// The head, the body joined, and whether it ended; or the failure.
@@ -10,28 +44,24 @@ import Testing
         var failure: HTTPResponseDecoder.Failure?
     }
 
-    /// Feeds `wire` `chunkSize` bytes at a time, then the end of the connection.
-    static func decode(_ wire: String, chunkSize: Int) -> Decoded {
-        var decoder = HTTPResponseDecoder(maximumHeadSize: 1024)
+    static let verifier = DecoderVerifier { HTTPResponseStream() }
+
+    static func summary(_ outputs: [HTTPResponseStream.Output]) -> Decoded {
         var result = Decoded()
-        let bytes = Array(wire.utf8)
-        func drain(_ part: HTTPResponseDecoder.Part) {
-            switch part {
-            case .head(let head): result.status = head.status
-            case .body(let piece): result.body += String(decoding: piece, as: UTF8.self)
-            case .end: result.ended = true
+        for output in outputs {
+            switch output {
+            case .message(.head(let head)): result.status = head.status
+            case .message(.body(let piece)): result.body += String(decoding: piece, as: UTF8.self)
+            case .message(.end): result.ended = true
+            case .failure(let failure): result.failure = failure
             }
-        }
-        do {
-            for start in stride(from: 0, to: bytes.count, by: chunkSize) {
-                decoder.append(bytes[start..<min(start + chunkSize, bytes.count)])
-                while let part = try decoder.next() { drain(part) }
-            }
-            if let part = try decoder.finish() { drain(part) }
-        } catch {
-            result.failure = error
         }
         return result
+    }
+
+    /// Feeds `wire` `chunkSize` bytes at a time, then the end of the connection.
+    static func decode(_ wire: String, chunkSize: Int) -> Decoded {
+        summary(verifier.chunked(Array(wire.utf8), size: chunkSize))
     }
 
     static let cases: [(String, Decoded)] = [
@@ -58,6 +88,12 @@ import Testing
     func decodesTheSameWhateverTheChunking(chunkSize: Int) {
         for (wire, expected) in Self.cases {
             #expect(Self.decode(wire, chunkSize: chunkSize) == expected, "\(wire.debugDescription)")
+        }
+    }
+
+    @Test func randomCutsGiveTheSameParts() {
+        for (seed, (wire, expected)) in Self.cases.enumerated() {
+            #expect(Self.summary(Self.verifier.verify(Array(wire.utf8), seed: UInt64(seed))) == expected, "\(wire.debugDescription)")
         }
     }
 

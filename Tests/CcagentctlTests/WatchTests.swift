@@ -3,9 +3,10 @@ import CtlKit
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 
 /// `watch` in-process: live lines, reconnects with Last-Event-ID, and a clean stop.
-@Suite(.serialized) struct WatchTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct WatchTests {
     /// Runs `arguments` on a thread of its own; `finish` cancels (unless told not to) and returns the status.
     final class Background: Sendable {
         let test: TestCtl
@@ -60,7 +61,7 @@ import Testing
             }
         }
         let watch = Background(try Self.watcher(["CCAGENTD_URL": daemon.url, "CCAGENTD_TOKEN": FakeDaemon.adminToken]), ["watch"])
-        #expect(poll { watch.test.output.lines.count >= 3 })
+        #expect(eventually { watch.test.output.lines.count >= 3 })
         #expect(watch.stop() == 0)
         #expect(watch.test.output.lines == [
             "14:02:11 dana@example.com: connected -> break (agent, by admin:local)",
@@ -80,7 +81,7 @@ import Testing
             stream.send(Self.event(1, "dana@example.com", "break") + ServerSentEvent(id: "2", event: "reload", data: "{}").serialized())
         }
         let watch = Background(try Self.watcher(["CCAGENTD_URL": daemon.url, "CCAGENTD_TOKEN": FakeDaemon.adminToken]), ["watch", "--json"])
-        #expect(poll { watch.test.output.lines.count >= 2 })
+        #expect(eventually { watch.test.output.lines.count >= 2 })
         #expect(watch.stop() == 0)
         #expect(watch.test.output.lines == [
             #"{"id":"1","event":"status","data":{"agent":"dana@example.com","from":"connected","to":"break","at":"2026-05-01T14:02:11Z","cause":"agent","actor":"admin:local","note":null}}"#,
@@ -99,7 +100,7 @@ import Testing
             }
         }
         let watch = Background(try Self.watcher([:], idleLimit: .milliseconds(300)), ["watch", "--url", server.url])
-        #expect(poll { watch.test.output.lines.count >= 2 })
+        #expect(eventually { watch.test.output.lines.count >= 2 })
         #expect(watch.stop() == 0)
         #expect(watch.test.output.lines == ["14:30:00 configuration reloaded", "14:30:00 configuration reloaded"])
         let errors = watch.test.error.lines
@@ -133,14 +134,4 @@ import Testing
         #expect(watch.exit(within: 5) == 77)
         #expect(watch.test.error.lines.last == "Error: token expired")
     }
-}
-
-/// Checks `condition` every 10 ms until it holds or `seconds` pass.
-func poll(seconds: Double = 5, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        Thread.sleep(forTimeInterval: 0.01)
-    }
-    return condition()
 }

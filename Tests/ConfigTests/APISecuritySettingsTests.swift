@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Config
 
@@ -157,11 +158,9 @@ import Testing
     }
 
     @Test func onDiskTheFileModeIsChecked() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccagentd-tokens-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let config = directory.appendingPathComponent("ccagentd.conf").path
-        let tokens = directory.appendingPathComponent("api-tokens").path
+        let directory = try TemporaryDirectory(prefix: "ccagentd-tokens")
+        let config = directory.file("ccagentd.conf")
+        let tokens = directory.file("api-tokens")
         try (baseConfig + "[api]\ntype = api\nadmin_tokens = api-tokens\n").write(toFile: config, atomically: true, encoding: .utf8)
         try "deploy \(Self.deployToken)\n".write(toFile: tokens, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: tokens)
@@ -176,7 +175,7 @@ import Testing
         try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: tokens)
         #expect(try ConfigLoader().load(path: config).get().api.adminTokens.map(\.name) == ["deploy"])
         // Through a symlink, the file's own mode counts, not the link's 0777.
-        let link = directory.appendingPathComponent("link").path
+        let link = directory.file("link")
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: tokens)
         #expect(DiskFileReader().permissions(of: link) == 0o640)
     }
@@ -196,7 +195,7 @@ import Testing
     }
 
     @Test func theExampleTokenFileHasNoTokenAndNoErrors() throws {
-        let path = repositoryRoot.appendingPathComponent("Config/api-tokens.example").path
+        let path = Repository.root.appendingPathComponent("Config/api-tokens.example").path
         let (entries, problems) = AdminTokenFile.parse(Array(try Data(contentsOf: URL(fileURLWithPath: path))), file: path)
         #expect(entries.isEmpty)
         #expect(problems.isEmpty)
@@ -206,7 +205,7 @@ import Testing
     }
 
     @Test func theSampleConfigDocumentsTheKeysCommentedOut() throws {
-        let text = try String(contentsOfFile: repositoryRoot.appendingPathComponent("Config/ccagentd.conf").path, encoding: .utf8)
+        let text = try String(contentsOfFile: Repository.root.appendingPathComponent("Config/ccagentd.conf").path, encoding: .utf8)
         for key in SectionType.api.keys where key != "type" && key != "listen" && key != "socket" {
             #expect(text.contains("\n;\(key) = "), "\(key)")
         }

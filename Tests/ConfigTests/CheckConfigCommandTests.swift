@@ -1,45 +1,16 @@
 import Foundation
 import Testing
+import TestSupport
 
-/// Runs the built `ccagentd` executable, which sits beside the test bundle's resources in the
-/// build directory (`.build/<triple>/debug/ccagentd`).
-@Suite("ccagentd command line")
+/// Runs the built `ccagentd` executable (a dependency of this test target).
+@Suite("ccagentd command line", .timeLimit(.minutes(2)))
 struct CheckConfigCommandTests {
-    static var executable: URL? {
-        guard let resources = Bundle.module.resourceURL else { return nil }
-        var directory = resources
-        // Linux: <build>/ccagentd_ConfigTests.resources; macOS: <build>/ccagentd_ConfigTests.bundle/Contents/Resources.
-        for _ in 0..<4 {
-            directory = directory.deletingLastPathComponent()
-            let candidate = directory.appendingPathComponent("ccagentd")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return nil
-    }
-
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    func run(_ arguments: [String]) throws -> Run {
-        let executable = try #require(Self.executable, "build the ccagentd product first")
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    func run(_ arguments: [String]) throws -> ChildProcess.Result {
+        try ChildProcess.run(try BuiltExecutable.path("ccagentd"), arguments)
     }
 
     @Test func checkConfigOfTheSampleSummarisesAndExitsZero() throws {
-        let path = repositoryRoot.appendingPathComponent("Config/ccagentd.conf").path
+        let path = Repository.root.appendingPathComponent("Config/ccagentd.conf").path
         let result = try run(["check-config", path])
         #expect(result.status == 0)
         #expect(result.stderr == "")
@@ -65,11 +36,8 @@ struct CheckConfigCommandTests {
     /// file's control characters: no ESC sequence runs, no `\r` overwrites the line.
     @Test(arguments: [["check-config"], ["--config"]])
     func configErrorsReachTheTerminalWithoutControlCharacters(command: [String]) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccagentd-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("ccagentd.conf").path
-        try Data((baseConfig + ControlCharacterTests.hostile).utf8).write(to: URL(fileURLWithPath: path))
+        let directory = try TemporaryDirectory(prefix: "ccagentd-cli")
+        let path = try directory.write(baseConfig + ControlCharacterTests.hostile, to: "ccagentd.conf")
         let result = try run(command + [path])
         #expect(result.status == 1)
         #expect(!hasControlCharacters(result.stderr.replacingOccurrences(of: "\n", with: "")), "\(result.stderr.debugDescription)")
@@ -108,17 +76,13 @@ struct CheckConfigCommandTests {
         #expect(bad.stderr.contains("unknown status \"brake\""))
 
         // A store whose directory cannot be (a file stands in its place): a clear error, exit 1.
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccagentd-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let blocker = directory.appendingPathComponent("file")
-        try Data("x".utf8).write(to: blocker)
-        let sample = try String(contentsOf: repositoryRoot.appendingPathComponent("Config/ccagentd.conf"), encoding: .utf8)
-            .replacingOccurrences(of: "/var/lib/ccagentd/ccagentd.sqlite", with: blocker.path + "/ccagentd.sqlite")
-        let config = directory.appendingPathComponent("ccagentd.conf")
-        try sample.write(to: config, atomically: true, encoding: .utf8)
-        let unusable = try run(["--config", config.path])
+        let directory = try TemporaryDirectory(prefix: "ccagentd-cli")
+        let blocker = try directory.write("x", to: "file")
+        let sample = try String(contentsOf: Repository.root.appendingPathComponent("Config/ccagentd.conf"), encoding: .utf8)
+            .replacingOccurrences(of: "/var/lib/ccagentd/ccagentd.sqlite", with: blocker + "/ccagentd.sqlite")
+        let config = try directory.write(sample, to: "ccagentd.conf")
+        let unusable = try run(["--config", config])
         #expect(unusable.status == 1)
-        #expect(unusable.stderr.contains("ccagentd: [general] database \(blocker.path)/ccagentd.sqlite: \(blocker.path) is not a directory"))
+        #expect(unusable.stderr.contains("ccagentd: [general] database \(blocker)/ccagentd.sqlite: \(blocker) is not a directory"))
     }
 }

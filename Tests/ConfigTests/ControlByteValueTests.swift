@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Config
 
 /// A control byte in a value would reach Asterisk (where the AMI encoder refuses it, so the agent
 /// never joins a queue or the AMI login retries for ever), the logs or a terminal. Every value is
 /// checked when the file is read: tabs are allowed, no other C0 control and no DEL.
-@Suite("Values with control bytes are refused at load")
+@Suite("Values with control bytes are refused at load", .timeLimit(.minutes(2)))
 struct ControlByteValueTests {
     /// Every C0 control a line can hold (LF ends it), and DEL; not TAB.
     static let controls: [UInt8] = Array(0x00...0x08) + [0x0B, 0x0C, 0x0D] + Array(0x0E...0x1F) + [0x7F]
@@ -96,10 +97,8 @@ struct ControlByteValueTests {
     }
 
     @Test func checkConfigRefusesAControlByteInAName() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccagentd-ctl-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("ccagentd.conf").path
+        let directory = try TemporaryDirectory(prefix: "ccagentd-ctl")
+        let path = directory.file("ccagentd.conf")
         let text = baseConfig + "[101]\ntype = extension\ninterface = PJSIP/101\n[dana@example.com]\ntype = user\nname = Dana\rLevi\nextension = 101\n"
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         let result = try CheckConfigCommandTests().run(["check-config", path])

@@ -1,12 +1,13 @@
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 
 @testable import Config
 
 /// `#include` is bounded: at most 16 levels deep and 256 files read per load (a file read twice
 /// counts twice), so a long chain cannot exhaust the stack and a fan-out cannot make 2^n reads.
-@Suite("#include limits")
+@Suite("#include limits", .timeLimit(.minutes(2)))
 struct IncludeLimitTests {
     /// `main.conf` includes `f1.conf`, which includes `f2.conf`, … down to `f<depth>.conf`.
     static func chain(_ depth: Int) -> [String: String] {
@@ -96,13 +97,11 @@ struct IncludeLimitTests {
     }
 
     @Test func checkConfigOfATwoThousandDeepChainOnDiskSaysWhy() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ccagentd-deep-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory(prefix: "ccagentd-deep")
         var files = Self.chain(2000)
         files["main.conf"] = baseConfig + "[a]\ntype = skill\nqueues = a\n#include f1.conf\n"
-        for (name, text) in files { try Data(text.utf8).write(to: directory.appendingPathComponent(name)) }
-        let main = directory.appendingPathComponent("main.conf").path
+        for (name, text) in files { try directory.write(text, to: name) }
+        let main = directory.file("main.conf")
         let result = try CheckConfigCommandTests().run(["check-config", main])
         #expect(result.status == 1)
         #expect(result.stderr.contains(

@@ -1,6 +1,7 @@
 import AgentCore
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Config
 
@@ -9,7 +10,7 @@ import Testing
 /// entry in the page fails here, and so does an entry for a key the loader no longer reads.
 @Suite("ccagentd.conf(5)")
 struct ConfigManPageTests {
-    static let path = repositoryRoot.appendingPathComponent("Sources/Config/ccagentd.conf.5")
+    static let path = Repository.root.appendingPathComponent("Sources/Config/ccagentd.conf.5")
 
     let page: ManPage
 
@@ -143,7 +144,7 @@ struct ConfigManPageTests {
 /// statuses, and the log events it names.
 @Suite("ccagentd(8)")
 struct DaemonManPageTests {
-    static let path = repositoryRoot.appendingPathComponent("Sources/ccagentd/ccagentd.8")
+    static let path = Repository.root.appendingPathComponent("Sources/ccagentd/ccagentd.8")
 
     let page: ManPage
     let command = CheckConfigCommandTests()
@@ -216,7 +217,7 @@ struct DaemonManPageTests {
     @Test func everyLoggedEventItNamesIsOneTheCodeWrites() throws {
         let names = page.entries(in: "LOGGING").flatMap { $0.tag.components(separatedBy: ", ") }
         #expect(names.count >= 20)
-        let sources = repositoryRoot.appendingPathComponent("Sources")
+        let sources = Repository.root.appendingPathComponent("Sources")
         var code = ""
         let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)
         while let file = files?.nextObject() as? URL {

@@ -1,12 +1,13 @@
 import AgentCore
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Config
 
 @Suite("Sample configuration")
 struct SampleConfigTests {
-    static let samplePath = repositoryRoot.appendingPathComponent("Config/ccagentd.conf").path
+    static let samplePath = Repository.root.appendingPathComponent("Config/ccagentd.conf").path
 
     @Test func theSampleLoadsClean() throws {
         let result = ConfigLoader().load(path: Self.samplePath)
@@ -52,7 +53,7 @@ struct SampleConfigTests {
     }
 
     @Test func theDialplanSnippetUsesTheSampleNames() throws {
-        let dialplan = try String(contentsOfFile: repositoryRoot.appendingPathComponent("Config/extensions-ccagentd.conf").path, encoding: .utf8)
+        let dialplan = try String(contentsOfFile: Repository.root.appendingPathComponent("Config/extensions-ccagentd.conf").path, encoding: .utf8)
         let remote = try ConfigLoader().load(path: Self.samplePath).get().core.remote
         #expect(dialplan.contains("[ccagentd-remote]"))
         #expect(remote.interfaceTemplate.contains("@ccagentd-remote"))

@@ -1,50 +1,35 @@
+import TestSupport
 @testable import ControlAPI
 
 /// What a decoder made of a stream: the requests, then the error that ended it, if any.
-enum Outcome: Equatable, CustomStringConvertible {
-    case request(HTTPRequest)
-    case error(HTTPError)
+typealias Outcome = DecoderOutput<HTTPRequest, HTTPError>
 
-    var description: String {
-        switch self {
-        case .request(let r): "request(\(r.method) \(r.target) body=\(r.body.count))"
-        case .error(let e): "error(\(e))"
-        }
+/// The request decoder as `DecoderVerifier` drives it: an error ends the stream.
+struct HTTPRequestStream: VerifiableDecoder {
+    var decoder: HTTPRequestDecoder
+
+    mutating func decode(_ bytes: ArraySlice<UInt8>, into outputs: inout [Outcome]) {
+        decoder.append(bytes)
+        outputs.drain { () throws(HTTPError) in try decoder.next() }
     }
 }
 
 enum Decode {
+    static func verifier(limits: HTTPLimits = HTTPLimits()) -> DecoderVerifier<HTTPRequestStream> {
+        DecoderVerifier { HTTPRequestStream(decoder: HTTPRequestDecoder(limits: limits)) }
+    }
+
     /// Feeds `wire` cut at `boundaries`, draining after each piece.
     static func run(_ wire: [UInt8], boundaries: [Int], limits: HTTPLimits = HTTPLimits()) -> [Outcome] {
-        var decoder = HTTPRequestDecoder(limits: limits)
-        var outcomes: [Outcome] = []
-        var start = 0
-        for end in boundaries.sorted() + [wire.count] where end >= start {
-            decoder.append(wire[start..<end])
-            start = end
-            if drain(&decoder, into: &outcomes) { return outcomes }
-        }
-        return outcomes
+        verifier(limits: limits).decode(wire, cuts: boundaries.sorted())
     }
 
     static func whole(_ wire: [UInt8], limits: HTTPLimits = HTTPLimits()) -> [Outcome] {
-        run(wire, boundaries: [], limits: limits)
+        verifier(limits: limits).whole(wire)
     }
 
     static func chunked(_ wire: [UInt8], size: Int, limits: HTTPLimits = HTTPLimits()) -> [Outcome] {
-        run(wire, boundaries: Array(stride(from: size, to: wire.count, by: size)), limits: limits)
-    }
-
-    /// True once the decoder has failed.
-    @discardableResult
-    static func drain(_ decoder: inout HTTPRequestDecoder, into outcomes: inout [Outcome]) -> Bool {
-        do {
-            while let request = try decoder.next() { outcomes.append(.request(request)) }
-            return false
-        } catch {
-            outcomes.append(.error(error))
-            return true
-        }
+        verifier(limits: limits).chunked(wire, size: size)
     }
 
     /// The single outcome of a stream that should hold exactly one request or one error.
@@ -54,7 +39,7 @@ enum Decode {
     }
 
     static func request(_ text: String, limits: HTTPLimits = HTTPLimits()) -> HTTPRequest? {
-        if case .request(let request) = one(text, limits: limits) { request } else { nil }
+        one(text, limits: limits)?.message
     }
 
     static func status(_ text: String, limits: HTTPLimits = HTTPLimits()) -> Int? {
@@ -63,21 +48,6 @@ enum Decode {
 
     /// The status of the error the stream ends in, whatever came before it.
     static func status(_ wire: [UInt8], limits: HTTPLimits = HTTPLimits()) -> Int? {
-        if case .error(let error) = whole(wire, limits: limits).last { error.status.code } else { nil }
-    }
-}
-
-/// A seeded generator, so a failing random case can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        whole(wire, limits: limits).last?.failure?.status.code
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ControlAPI
 
 /// The same stream decodes to the same requests (and the same error) however the socket cut it.
@@ -36,35 +37,27 @@ import Testing
     ]
 
     @Test func wholeStreamDecodesToThePipelinedRequests() {
-        #expect(Decode.whole(Self.pipelined) == Self.expected.map(Outcome.request))
+        #expect(Decode.whole(Self.pipelined) == Self.expected.map(Outcome.message))
     }
 
     @Test func everyTwoChunkSplit() {
-        let expected = Self.expected.map(Outcome.request)
-        for offset in 0...Self.pipelined.count {
-            let decoded = Decode.run(Self.pipelined, boundaries: [offset])
-            if decoded != expected {
-                Issue.record("split at \(offset): \(decoded)")
-                return
-            }
-        }
+        Decode.verifier().verifyEverySplit(Self.pipelined, expecting: Self.expected.map(Outcome.message))
     }
 
     @Test(arguments: [1, 2, 3, 5, 7, 64, 4096])
     func fixedChunkSizes(size: Int) {
-        #expect(Decode.chunked(Self.pipelined, size: size) == Self.expected.map(Outcome.request))
+        #expect(Decode.chunked(Self.pipelined, size: size) == Self.expected.map(Outcome.message))
+    }
+
+    @Test(arguments: [1 as UInt64, 2, 3])
+    func randomCuts(seed: UInt64) {
+        Decode.verifier().verify(Self.pipelined, expecting: Self.expected.map(Outcome.message), randomCuttings: 16, seed: seed)
     }
 
     @Test func everyThreeChunkSplitOfTheChunkedRequest() {
         let wire = Array("PUT /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;a=b\r\nde\r\n0\r\n\r\n".utf8)
-        let expected = Decode.whole(wire)
-        #expect(expected.count == 1)
-        for first in 0...wire.count {
-            for second in first...wire.count where Decode.run(wire, boundaries: [first, second]) != expected {
-                Issue.record("split at \(first), \(second)")
-                return
-            }
-        }
+        #expect(Decode.whole(wire).count == 1)
+        Decode.verifier().verifyEverySplit(wire, threeWays: true)
     }
 
     /// Streams that end in an error: the error, and whatever came before it, does not depend on
@@ -93,18 +86,12 @@ import Testing
         let (text, status) = Self.failing[index]
         let wire = Array(("GET /ok HTTP/1.1\r\nHost: h\r\n\r\n" + text + "GET /never HTTP/1.1\r\nHost: h\r\n\r\n").utf8)
         let expected = Decode.whole(wire, limits: Self.small)
-        guard case .error(let error) = expected.last, expected.count == 2 else {
+        guard case .failure(let error) = expected.last, expected.count == 2 else {
             Issue.record("\(text.debugDescription): \(expected)")
             return
         }
         #expect(error.status.code == status, "\(text.debugDescription): \(error)")
-        for offset in 0...wire.count {
-            let decoded = Decode.run(wire, boundaries: [offset], limits: Self.small)
-            if decoded != expected {
-                Issue.record("\(text.debugDescription) split at \(offset): \(decoded) instead of \(expected)")
-                return
-            }
-        }
-        #expect(Decode.chunked(wire, size: 1, limits: Self.small) == expected)
+        Decode.verifier(limits: Self.small).verifyEverySplit(wire)
+        Decode.verifier(limits: Self.small).verify(wire)
     }
 }

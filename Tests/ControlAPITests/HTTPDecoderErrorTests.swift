@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ControlAPI
 
 /// Every limit and every malformed request gets its status, and the decoder stays failed.
@@ -96,7 +97,7 @@ import Testing
     func malformedRequestGetsItsStatus(index: Int) {
         let (name, text, status) = Self.malformed[index]
         let outcomes = Decode.whole(Array(text.utf8))
-        guard case .error(let error) = outcomes.last else {
+        guard case .failure(let error) = outcomes.last else {
             Issue.record("\(name): \(outcomes)")
             return
         }

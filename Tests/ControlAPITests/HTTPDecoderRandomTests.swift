@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ControlAPI
 
 /// Random and mutated streams: no crash, the same outcome however they are cut, and never more
@@ -73,19 +74,12 @@ import Testing
         return bytes
     }
 
-    /// Decodes in random pieces, checking the bound after every drain.
+    /// Decodes in random pieces of up to 40 bytes, checking the bound after every drain.
     static func decodeRandomlyCut(_ wire: [UInt8], _ rng: inout SplitMix64) -> (outcomes: [Outcome], maximumHeld: Int) {
-        var decoder = HTTPRequestDecoder(limits: limits)
-        var outcomes: [Outcome] = []
         var maximumHeld = 0
-        var start = 0
-        while start < wire.count {
-            let end = min(wire.count, start + Int.random(in: 1...40, using: &rng))
-            decoder.append(wire[start..<end])
-            start = end
-            let failed = Decode.drain(&decoder, into: &outcomes)
-            maximumHeld = max(maximumHeld, decoder.bufferedByteCount)
-            if failed { break }
+        let cuts = DecoderVerifier<HTTPRequestStream>.randomCuts(count: wire.count, largest: 40, using: &rng)
+        let outcomes = Decode.verifier(limits: limits).decode(wire, cuts: cuts) { stream in
+            maximumHeld = max(maximumHeld, stream.decoder.bufferedByteCount)
         }
         return (outcomes, maximumHeld)
     }
@@ -114,8 +108,8 @@ import Testing
             guard let outcomes = Self.check(Self.randomStream(&rng), &rng) else { return }
             for outcome in outcomes {
                 switch outcome {
-                case .request: requests += 1
-                case .error(let error): statuses.insert(error.status.code)
+                case .message: requests += 1
+                case .failure(let error): statuses.insert(error.status.code)
                 }
             }
         }

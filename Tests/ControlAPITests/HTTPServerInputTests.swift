@@ -4,10 +4,11 @@ import Foundation
 import Synchronization
 import SystemSupport
 import Testing
+import TestSupport
 
 /// What the server reads while a request is with the handler: at most one more request's worth,
 /// however fast the client sends.
-@Suite(.serialized) struct HTTPServerInputTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct HTTPServerInputTests {
     @Test func aClientFloodingWhileItsRequestIsHandledIsHeldBack() throws {
         let held = Mutex<HTTPResponder?>(nil)
         let server = try HTTPServer(limits: HTTPServerLimits(http: HTTPLimits(maximumBodyBytes: 1024)), logger: .disabled) { _, _, responder in
@@ -15,14 +16,14 @@ import Testing
         }
         defer { server.shutdown() }
         let port = try server.listen(host: "127.0.0.1", port: 0)
-        let client = try RawClient(port: port)
+        let client = try LoopbackConnection(port: port)
         client.send("POST /v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
         #expect(eventually { held.withLock { $0 != nil } })
         // Unread, this stops in the socket buffers (a few MB on loopback); read, it would go on.
         let sent = client.flood(limit: 256 << 20)
         #expect(sent < 64 << 20)
         held.withLock { $0 }?.respond(.json(.ok, .object([("session", .string("s"))])))
-        #expect(client.read(until: "}").hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(client.receive(until: "}").hasPrefix("HTTP/1.1 200 OK\r\n"))
     }
 
     @Test func pipelinedRequestsBeyondTheReadAheadAreAllAnsweredInOrder() throws {
@@ -34,11 +35,11 @@ import Testing
         }
         defer { server.shutdown() }
         let port = try server.listen(host: "127.0.0.1", port: 0)
-        let client = try RawClient(port: port)
+        let client = try LoopbackConnection(port: port)
         let count = 300
         let requests = (1...count).map { "GET /\($0) HTTP/1.1\r\nHost: x\r\n\($0 == count ? "Connection: close\r\n" : "")\r\n" }
-        #expect(client.send(bytes: Array(requests.joined().utf8)) == nil)
-        let text = client.read()
+        #expect(client.send(Array(requests.joined().utf8)) == nil)
+        let text = client.receive()
         let paths = text.split(separator: "\"path\":\"/").dropFirst().map { $0.prefix(while: { $0 != "\"" }) }
         #expect(paths.map { Int($0) } == (1...count).map { $0 })
     }

@@ -3,6 +3,7 @@ import AgentCore
 import Foundation
 import Store
 import Testing
+import TestSupport
 
 extension DaemonTests {
     /// An admin's action outside the agents (an unlock of a login) is audited like a command: told
@@ -27,7 +28,7 @@ extension DaemonTests {
             #expect(await audit(harness, detail: "lost") == "database or disk is full")
             #expect(try Store(path: harness.database).audit(limit: 10).allSatisfy { $0.detail != "lost" })
             await StoreOutage().failCommits(harness, with: nil)
-            try await until("the store is writable again") { await harness.daemon.inspect { $0.storeWritable } }
+            try await waitUntil("the store is writable again") { await harness.daemon.inspect { $0.storeWritable } }
             #expect(await audit(harness, detail: "again") == nil)
             let line = try #require(try Store(path: harness.database).audit(limit: 10).first { $0.action == "unlock" })
             #expect(line.detail == "again" && line.actor == .admin("ops") && line.target == "eli@example.com")

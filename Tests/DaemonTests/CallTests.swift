@@ -4,6 +4,7 @@ import Daemon
 import Foundation
 import Store
 import Testing
+import TestSupport
 
 extension DaemonTests {
     @Suite struct Calls {
@@ -13,18 +14,18 @@ extension DaemonTests {
             defer { Task { await harness.close() } }
             try await harness.waitReady()
             _ = try await harness.submit(.login("eli@example.com", extension: "102")).result.get()
-            try await until("eli is a member") { harness.isMember("PJSIP/102", of: "support-private") }
+            try await waitUntil("eli is a member") { harness.isMember("PJSIP/102", of: "support-private") }
 
             harness.simulator.inboundCall(queue: "support-private", hangupAfter: .milliseconds(400))
-            try await until("eli is on an incoming call") { await harness.state("eli@example.com")?.status == .incomingCall }
+            try await waitUntil("eli is on an incoming call") { await harness.state("eli@example.com")?.status == .incomingCall }
             // The call status keeps the membership of the status it interrupted.
             #expect(harness.isMember("PJSIP/102", of: "support-private"))
-            try await until("the call ended into paperwork") { await harness.state("eli@example.com")?.status == "paperwork" }
-            try await until("paperwork took eli out of the queues") { !harness.isMember("PJSIP/102", of: "support-private") }
+            try await waitUntil("the call ended into paperwork") { await harness.state("eli@example.com")?.status == "paperwork" }
+            try await waitUntil("paperwork took eli out of the queues") { !harness.isMember("PJSIP/102", of: "support-private") }
 
             clock.advance(by: .seconds(31))
-            try await until("paperwork timed out") { await harness.state("eli@example.com")?.status == .connected }
-            try await until("eli is back in the queues") { harness.isMember("PJSIP/102", of: "support-private") }
+            try await waitUntil("paperwork timed out") { await harness.state("eli@example.com")?.status == .connected }
+            try await waitUntil("eli is back in the queues") { harness.isMember("PJSIP/102", of: "support-private") }
 
             let store = try Store(path: harness.database)
             let history = try store.history(agent: "eli@example.com", from: Timestamp(seconds: 0), to: clock.now + .seconds(1))
@@ -44,9 +45,9 @@ extension DaemonTests {
             _ = try await harness.submit(.login("dana@example.com", extension: "101")).result.get()
             _ = try await harness.submit(.setStatus("dana@example.com", "break")).result.get()
             let channel = try #require(harness.simulator.phoneDialsOut(interface: "PJSIP/101", number: "0501234567"))
-            try await until("dana is on an outgoing call") { await harness.state("dana@example.com")?.status == .outgoingCall }
+            try await waitUntil("dana is on an outgoing call") { await harness.state("dana@example.com")?.status == .outgoingCall }
             harness.simulator.hangup(channel)
-            try await until("dana is back on break") { await harness.state("dana@example.com")?.status == "break" }
+            try await waitUntil("dana is back on break") { await harness.state("dana@example.com")?.status == "break" }
         }
 
         @Test func aCallToAPhoneNobodyIsLoggedInAtChangesNothing() async throws {
@@ -57,7 +58,7 @@ extension DaemonTests {
             let before = await harness.daemon.inspect { $0.metrics.eventsRead }
             let channel = try #require(harness.simulator.callPhone(interface: "PJSIP/103"))
             // Read by the reader AND handled by the daemon's thread: nothing left queued between them.
-            try await until("the call's events were handled") {
+            try await waitUntil("the call's events were handled") {
                 await harness.daemon.inspect { $0.metrics.eventsRead > before && $0.metrics.eventsQueued == 0 }
             }
             harness.simulator.hangup(channel)
@@ -90,17 +91,17 @@ extension DaemonTests {
             try await harness.waitReady()
             let sam: AgentID = "sam@example.com"
             _ = try await harness.submit(.login(sam, extension: ExtensionID(ext))).result.get()
-            try await until("sam is a member") { harness.isMember(interface, of: "sales") }
+            try await waitUntil("sam is a member") { harness.isMember(interface, of: "sales") }
 
             let out = try #require(harness.simulator.phoneDialsOut(interface: interface, number: "0501234567"))
-            try await until("sam is on an outgoing call") { await harness.state(sam)?.status == .outgoingCall }
+            try await waitUntil("sam is on an outgoing call") { await harness.state(sam)?.status == .outgoingCall }
             harness.simulator.hangup(out)
-            try await until("sam is back") { await harness.state(sam)?.status == .connected }
+            try await waitUntil("sam is back") { await harness.state(sam)?.status == .connected }
 
             let into = try #require(harness.simulator.callPhone(interface: interface))
-            try await until("sam is on an incoming call") { await harness.state(sam)?.status == .incomingCall }
+            try await waitUntil("sam is on an incoming call") { await harness.state(sam)?.status == .incomingCall }
             harness.simulator.hangup(into)
-            try await until("the call ended into paperwork") { await harness.state(sam)?.status == "paperwork" }
+            try await waitUntil("the call ended into paperwork") { await harness.state(sam)?.status == "paperwork" }
 
             let store = try Store(path: harness.database)
             let history = try store.history(agent: sam, from: Timestamp(seconds: 0), to: harness.clock.now + .seconds(1))

@@ -7,6 +7,7 @@ import Foundation
 import Synchronization
 import SystemSupport
 import Testing
+import TestSupport
 
 /// A clock the test moves by hand.
 final class ManualClock: Sendable {
@@ -21,88 +22,41 @@ final class ManualClock: Sendable {
 
 /// The configuration the daemon tests run with: two skills over the simulator's three queues,
 /// a timed break, a wrap-up after incoming calls, four agents, one remote.
+func daemonTestFixture(port: Int, database: String) -> INIFixture {
+    INIFixture()
+        .section("general", ["type": "general", "database": database, "log_format": "text"])
+        .section(
+            "pbx",
+            [
+                "type": "ami", "host": "127.0.0.1", "port": String(port), "username": "ccagentd", "secret": "change-me",
+                "ping_interval": "1",
+            ])
+        .section("remote", ["type": "remote", "interface": "Local/${MOBILE}@ccagentd-remote/n", "followme_family": "ccagentd/followme"])
+        .section("break", ["type": "status", "activate_skills": "no", "timeout": "60", "timeout_goto": "connected"])
+        .section("paperwork", ["type": "status", "activate_skills": "no", "timeout": "30", "timeout_goto": "connected"])
+        .section("incoming_call", ["type": "status", "on_hangup": "paperwork"])
+        .section("sales", ["type": "skill", "queues": "sales"])
+        .section("support", ["type": "skill", "queues": "support-private, support-business"])
+        .section("101", ["type": "extension", "interface": "PJSIP/101"])
+        .section("102", ["type": "extension", "interface": "PJSIP/102"])
+        .section("103", ["type": "extension", "interface": "PJSIP/103"])
+        .section("901", ["type": "extension", "virtual": "yes"])
+        .section("dana@example.com", ["type": "user", "name": "Dana Levi", "skills": "sales, support:2", "extension": "101"])
+        .section("eli@example.com", ["type": "user", "name": "Eli Cohen", "skills": "support", "extension": "102"])
+        .section(
+            "noa@example.com",
+            ["type": "user", "name": "Noa Mizrahi", "skills": "sales:1", "extension": "103", "stay_in_queues_on_logout": "yes"])
+        .section(
+            "maya@example.com",
+            [
+                "type": "user", "name": "Maya Shapiro", "skills": "support:3", "remote": "yes", "mobile": "+972507654321",
+                "virtual_extension": "901",
+            ])
+}
+
+/// `daemonTestFixture`'s text with `extra` (more sections) at the end.
 func daemonTestConfiguration(port: Int, database: String, extra: String = "") -> String {
-    """
-    [general]
-    type = general
-    database = \(database)
-    log_format = text
-
-    [pbx]
-    type = ami
-    host = 127.0.0.1
-    port = \(port)
-    username = ccagentd
-    secret = change-me
-    ping_interval = 1
-
-    [remote]
-    type = remote
-    interface = Local/${MOBILE}@ccagentd-remote/n
-    followme_family = ccagentd/followme
-
-    [break]
-    type = status
-    activate_skills = no
-    timeout = 60
-    timeout_goto = connected
-
-    [paperwork]
-    type = status
-    activate_skills = no
-    timeout = 30
-    timeout_goto = connected
-
-    [incoming_call]
-    type = status
-    on_hangup = paperwork
-
-    [sales]
-    type = skill
-    queues = sales
-
-    [support]
-    type = skill
-    queues = support-private, support-business
-
-    [101]
-    type = extension
-    interface = PJSIP/101
-    [102]
-    type = extension
-    interface = PJSIP/102
-    [103]
-    type = extension
-    interface = PJSIP/103
-    [901]
-    type = extension
-    virtual = yes
-
-    [dana@example.com]
-    type = user
-    name = Dana Levi
-    skills = sales, support:2
-    extension = 101
-    [eli@example.com]
-    type = user
-    name = Eli Cohen
-    skills = support
-    extension = 102
-    [noa@example.com]
-    type = user
-    name = Noa Mizrahi
-    skills = sales:1
-    extension = 103
-    stay_in_queues_on_logout = yes
-    [maya@example.com]
-    type = user
-    name = Maya Shapiro
-    skills = support:3
-    remote = yes
-    mobile = +972507654321
-    virtual_extension = 901
-    \(extra)
-    """
+    daemonTestFixture(port: port, database: database).appending(extra).text
 }
 
 /// A simulator on a free port and a daemon connected to it, with a store in a fresh directory.
@@ -172,7 +126,7 @@ final class DaemonHarness: Sendable {
 
     /// Waits until the first reconcile (or the verdict that Asterisk is unreachable).
     func waitReady() async throws {
-        try await until("the daemon is ready") { ready.value.withLock { $0 } != nil }
+        try await waitUntil("the daemon is ready") { ready.value.withLock { $0 } != nil }
     }
 
     func submit(_ command: Command, by actor: Actor = .admin("test")) async -> CommandReply {
@@ -203,21 +157,5 @@ final class ReadyStatus: Sendable {
     let value = Mutex<String?>(nil)
 }
 
-struct Timeout: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "timed out waiting until \(what)" }
-}
-
-/// Polls `condition` until it holds; throws after `timeout`. Generous: the machine has two cores.
-func until(_ what: String, timeout: Duration = .seconds(10), _ condition: () async -> Bool) async throws {
-    let deadline = ContinuousClock.now.advanced(by: timeout)
-    while ContinuousClock.now < deadline {
-        if await condition() { return }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    if await condition() { return }
-    throw Timeout(what: what)
-}
-
 /// Every daemon suite runs one test at a time (they share two cores with real sockets).
-@Suite(.serialized) enum DaemonTests {}
+@Suite(.serialized, .timeLimit(.minutes(2))) enum DaemonTests {}

@@ -6,6 +6,7 @@ import Foundation
 import Store
 import SystemSupport
 import Testing
+import TestSupport
 
 extension DaemonTests {
     /// The way from the AMI reader to the daemon's thread: what crosses it, and that nothing is
@@ -104,7 +105,7 @@ extension DaemonTests {
                 logger: .disabled)
             phone.start()
             defer { Task { await phone.shutdown() } }
-            try await until("the dialplan's connection is up") { phone.state.isLoggedIn }
+            try await waitUntil("the dialplan's connection is up") { phone.state.isLoggedIn }
 
             harness.simulator.flood(eventsPerSecond: 20_000, duration: .milliseconds(1500))
             let statuses = (0..<20).map { $0 % 2 == 0 ? "break" : "connected" }
@@ -115,7 +116,7 @@ extension DaemonTests {
                 try await Task.sleep(for: .milliseconds(50))
             }
             // The phone's session has events off: the daemon's is the one the events went to.
-            try await until("every event sent is read and handled", timeout: .seconds(30)) {
+            try await waitUntil("every event sent is read and handled", timeout: .seconds(30)) {
                 let sent = harness.simulator.eventsSent().values.max() ?? 0
                 let (read, queued) = await harness.daemon.inspect { ($0.metrics.eventsRead, $0.metrics.eventsQueued) }
                 return sent > 10_000 && read == sent && queued == 0

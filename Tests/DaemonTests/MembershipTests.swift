@@ -4,6 +4,7 @@ import Daemon
 import Foundation
 import Store
 import Testing
+import TestSupport
 
 extension DaemonTests {
     @Suite struct Membership {
@@ -16,13 +17,13 @@ extension DaemonTests {
             let state = try login.result.get()
             #expect(state?.status == .connected)
             #expect(login.members.map(\.queue.rawValue) == ["sales", "support-business", "support-private"])
-            try await until("dana is in her three queues") {
+            try await waitUntil("dana is in her three queues") {
                 harness.members("sales") == ["PJSIP/101:0"] && harness.members("support-private") == ["PJSIP/101:2"]
                     && harness.isMember("PJSIP/101", of: "support-business")
             }
 
             _ = try await harness.submit(.setStatus("dana@example.com", "break")).result.get()
-            try await until("dana left every queue") {
+            try await waitUntil("dana left every queue") {
                 !harness.isMember("PJSIP/101", of: "sales") && !harness.isMember("PJSIP/101", of: "support-private")
                     && !harness.isMember("PJSIP/101", of: "support-business")
             }
@@ -30,7 +31,7 @@ extension DaemonTests {
             #expect(harness.isMember("Local/199@agents/n", of: "support-business"))
 
             _ = try await harness.submit(.setStatus("dana@example.com", "connected")).result.get()
-            try await until("dana is back") { harness.members("sales") == ["PJSIP/101:0"] }
+            try await waitUntil("dana is back") { harness.members("sales") == ["PJSIP/101:0"] }
         }
 
         @Test func aRefusedCommandChangesNothingAndIsAudited() async throws {
@@ -57,11 +58,11 @@ extension DaemonTests {
             try await harness.waitReady()
             harness.simulator.addMember(queue: "sales", interface: "PJSIP/101", penalty: 0)
             _ = try await harness.submit(.login("dana@example.com", extension: "101")).result.get()
-            try await until("dana is in support-private") { harness.isMember("PJSIP/101", of: "support-private") }
+            try await waitUntil("dana is in support-private") { harness.isMember("PJSIP/101", of: "support-private") }
             // Someone removed her by hand: the remove says "Not there".
             #expect(harness.simulator.receivedActions().contains { $0.action["Action"] == "QueueAdd" && $0.action["Queue"] == "sales" })
             _ = try await harness.submit(.setStatus("dana@example.com", "break")).result.get()
-            try await until("no action in flight") { await harness.daemon.inspect { $0.inFlight } == 0 }
+            try await waitUntil("no action in flight") { await harness.daemon.inspect { $0.inFlight } == 0 }
             let metrics = await harness.daemon.inspect { $0.metrics }
             #expect(metrics.actionsFailed.isEmpty)
             #expect(harness.logs.records(named: "ami.action_failed").isEmpty)
@@ -73,13 +74,13 @@ extension DaemonTests {
             try await harness.waitReady()
             harness.simulator.failNext(action: "QueueAdd", message: "Unable to add interface to queue: No such queue")
             _ = try await harness.submit(.login("eli@example.com", extension: "102")).result.get()
-            try await until("the failure is logged") { !harness.logs.records(named: "ami.action_failed").isEmpty }
+            try await waitUntil("the failure is logged") { !harness.logs.records(named: "ami.action_failed").isEmpty }
             let failure = try #require(harness.logs.records(named: "ami.action_failed").first)
             #expect(failure["error"] == "Unable to add interface to queue: No such queue")
             #expect(failure["action"] == "QueueAdd")
             #expect(failure["action_id"]?.isEmpty == false)
             // The reconcile that follows adds what is missing.
-            try await until("eli is in both support queues") {
+            try await waitUntil("eli is in both support queues") {
                 harness.isMember("PJSIP/102", of: "support-private") && harness.isMember("PJSIP/102", of: "support-business")
             }
             let metrics = await harness.daemon.inspect { $0.metrics }
@@ -96,7 +97,7 @@ extension DaemonTests {
             harness.simulator.addMember(queue: "sales", interface: "SIP/other-system")
             harness.start()
             try await harness.waitReady()
-            try await until("eli's stale membership is gone") { !harness.isMember("PJSIP/102", of: "sales") }
+            try await waitUntil("eli's stale membership is gone") { !harness.isMember("PJSIP/102", of: "sales") }
             #expect(harness.isMember("SIP/other-system", of: "sales"))
             #expect(harness.isMember("Local/199@agents/n", of: "support-business"))
         }
@@ -108,12 +109,12 @@ extension DaemonTests {
             let state = try await harness.submit(.login("maya@example.com", extension: "901")).result.get()
             #expect(state?.status == .virtual)
             let mobile = "Local/+972507654321@ccagentd-remote/n"
-            try await until("maya's mobile is in the support queues and follow-me is set") {
+            try await waitUntil("maya's mobile is in the support queues and follow-me is set") {
                 harness.members("support-private") == ["\(mobile):3"]
                     && harness.simulator.databaseValue(family: "ccagentd/followme", key: "901") == "+972507654321"
             }
             _ = try await harness.submit(.logout("maya@example.com")).result.get()
-            try await until("follow-me and membership are gone") {
+            try await waitUntil("follow-me and membership are gone") {
                 harness.simulator.databaseValue(family: "ccagentd/followme", key: "901") == nil
                     && harness.members("support-private").isEmpty
             }

@@ -5,6 +5,7 @@ import Daemon
 import Foundation
 import Store
 import Testing
+import TestSupport
 
 extension DaemonTests {
     @Suite struct Recovery {
@@ -14,15 +15,15 @@ extension DaemonTests {
             try await harness.waitReady()
             _ = try await harness.submit(.login("dana@example.com", extension: "101")).result.get()
             _ = try await harness.submit(.login("eli@example.com", extension: "102")).result.get()
-            try await until("both are members") { harness.isMember("PJSIP/102", of: "support-private") && harness.isMember("PJSIP/101", of: "sales") }
+            try await waitUntil("both are members") { harness.isMember("PJSIP/102", of: "support-private") && harness.isMember("PJSIP/101", of: "sales") }
 
             harness.simulator.restart(downtime: .milliseconds(600))
-            try await until("the daemon saw Asterisk go") { await !harness.daemon.inspect { $0.ami.isLoggedIn } }
+            try await waitUntil("the daemon saw Asterisk go") { await !harness.daemon.inspect { $0.ami.isLoggedIn } }
             // Accepted and recorded while AMI is down.
             _ = try await harness.submit(.setStatus("dana@example.com", "break")).result.get()
             _ = try await harness.submit(.login("noa@example.com", extension: "103")).result.get()
 
-            try await until("membership converged after the restart") {
+            try await waitUntil("membership converged after the restart") {
                 !harness.isMember("PJSIP/101", of: "sales") && harness.isMember("PJSIP/102", of: "support-private")
                     && harness.isMember("PJSIP/102", of: "support-business") && harness.members("sales") == ["PJSIP/103:1"]
             }
@@ -37,12 +38,12 @@ extension DaemonTests {
             defer { Task { await harness.close() } }
             try await harness.waitReady()
             _ = try await harness.submit(.login("eli@example.com", extension: "102")).result.get()
-            try await until("eli is a member") { harness.isMember("PJSIP/102", of: "support-private") }
+            try await waitUntil("eli is a member") { harness.isMember("PJSIP/102", of: "support-private") }
             harness.simulator.setStalled(true)
             _ = try await harness.submit(.setStatus("eli@example.com", "break")).result.get()
-            try await until("the ping timed out", timeout: .seconds(15)) { await !harness.daemon.inspect { $0.ami.isLoggedIn } }
+            try await waitUntil("the ping timed out", timeout: .seconds(15)) { await !harness.daemon.inspect { $0.ami.isLoggedIn } }
             harness.simulator.setStalled(false)
-            try await until("eli left the queues after the reconnect") {
+            try await waitUntil("eli left the queues after the reconnect") {
                 !harness.isMember("PJSIP/102", of: "support-private") && !harness.isMember("PJSIP/102", of: "support-business")
             }
         }
@@ -70,7 +71,7 @@ extension DaemonTests {
             #expect(history.map(\.to.rawValue) == ["connected", "break", "connected"])
             #expect(history.last?.at == breakStarted + .seconds(60))
             #expect(history.last?.cause == .timeout)
-            try await until("dana is back in her queues") { second.isMember("PJSIP/101", of: "sales") }
+            try await waitUntil("dana is back in her queues") { second.isMember("PJSIP/101", of: "sales") }
         }
 
         @Test func aCorruptStoreIsAClearErrorAtStart() throws {

@@ -6,6 +6,7 @@ import Foundation
 import Store
 import SystemSupport
 import Testing
+import TestSupport
 
 extension DaemonTests {
     @Suite struct ReloadAndPhone {
@@ -38,7 +39,7 @@ extension DaemonTests {
             try await harness.waitReady()
             _ = try await harness.submit(.login("dana@example.com", extension: "101")).result.get()
             _ = try await harness.submit(.login("eli@example.com", extension: "102")).result.get()
-            try await until("both are members") { harness.isMember("PJSIP/102", of: "support-business") && harness.isMember("PJSIP/101", of: "sales") }
+            try await waitUntil("both are members") { harness.isMember("PJSIP/102", of: "support-business") && harness.isMember("PJSIP/101", of: "sales") }
             let before = harness.simulator.receivedActions().count
 
             // Dana loses sales; eli is untouched.
@@ -47,8 +48,8 @@ extension DaemonTests {
             try text.write(toFile: harness.configPath, atomically: true, encoding: .utf8)
             let result = await harness.daemon.reload(harness.configPath)
             #expect(result == .applied(notes: []))
-            try await until("dana left sales") { !harness.isMember("PJSIP/101", of: "sales") }
-            try await until("no action in flight") { await harness.daemon.inspect { $0.inFlight } == 0 }
+            try await waitUntil("dana left sales") { !harness.isMember("PJSIP/101", of: "sales") }
+            try await waitUntil("no action in flight") { await harness.daemon.inspect { $0.inFlight } == 0 }
             let sent = harness.simulator.receivedActions().dropFirst(before).map { "\($0.action["Action"] ?? "") \($0.action["Queue"] ?? "")" }
             #expect(sent.filter { !$0.hasPrefix("Ping") } == ["QueueRemove sales"])
             #expect(harness.logs.records(named: "config.reloaded").count == 1)
@@ -61,22 +62,22 @@ extension DaemonTests {
             let phone = try AMIConnection(
                 configuration: AMIConnectionConfiguration(port: harness.port, username: "ccd", secret: "ccdsecret"), logger: .disabled)
             phone.start()
-            try await until("the dialplan's connection is up") { phone.state.isLoggedIn }
+            try await waitUntil("the dialplan's connection is up") { phone.state.isLoggedIn }
             func dial(_ headers: [(String, String)]) async throws {
                 _ = try await phone.send(AMIAction("UserEvent", [("UserEvent", "ccagentd")] + headers))
             }
             try await dial([("Command", "login"), ("Extension", "101")])
-            try await until("dana logged in from her phone") { await harness.state("dana@example.com")?.status == .connected }
+            try await waitUntil("dana logged in from her phone") { await harness.state("dana@example.com")?.status == .connected }
             try await dial([("Command", "status"), ("Status", "break"), ("Extension", "101")])
-            try await until("dana is on break") { await harness.state("dana@example.com")?.status == "break" }
+            try await waitUntil("dana is on break") { await harness.state("dana@example.com")?.status == "break" }
             try await dial([("Command", "status"), ("Status", "brake"), ("Extension", "101")])
             try await dial([("Command", "status"), ("Status", "connected"), ("Extension", "102")])
             try await dial([("Command", "dance"), ("Extension", "101")])
-            try await until("three refusals are logged") {
+            try await waitUntil("three refusals are logged") {
                 harness.logs.records(named: "phone.refused").count == 2 && harness.logs.records(named: "phone.invalid").count == 1
             }
             try await dial([("Command", "logout"), ("Extension", "101")])
-            try await until("dana logged out") { await harness.state("dana@example.com") == nil }
+            try await waitUntil("dana logged out") { await harness.state("dana@example.com") == nil }
             await phone.shutdown()
 
             let store = try Store(path: harness.database)
@@ -92,7 +93,7 @@ extension DaemonTests {
             let harness = try DaemonHarness()
             try await harness.waitReady()
             _ = try await harness.submit(.login("dana@example.com", extension: "101")).result.get()
-            try await until("dana is a member") { harness.isMember("PJSIP/101", of: "sales") }
+            try await waitUntil("dana is a member") { harness.isMember("PJSIP/101", of: "sales") }
             await harness.daemon.stop()
             #expect(harness.simulator.receivedActions().contains { $0.action["Action"] == "Logoff" })
             #expect(await harness.submit(.setStatus("dana@example.com", "break")).result == .failure(.stopping))

@@ -6,6 +6,7 @@ import Config
 import Foundation
 import SystemSupport
 import Testing
+import TestSupport
 
 /// The checks before anything is created: each failure is named with its fix, and a failed
 /// check leaves nothing behind (no file, no socket, no port held).

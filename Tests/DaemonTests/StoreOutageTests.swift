@@ -6,6 +6,7 @@ import Foundation
 @testable import Store
 import Synchronization
 import Testing
+import TestSupport
 
 /// A store that cannot commit (a full disk) loses nothing that was acknowledged and acknowledges
 /// nothing it lost: commands are refused and undone, Asterisk is brought back, events from
@@ -37,7 +38,7 @@ extension DaemonTests {
             defer { Task { await harness.close() } }
             try await harness.waitReady()
             _ = try await harness.submit(.login("dana@example.com", extension: "101")).result.get()
-            try await until("dana is in sales") { harness.isMember("PJSIP/101", of: "sales") }
+            try await waitUntil("dana is in sales") { harness.isMember("PJSIP/101", of: "sales") }
 
             await failCommits(harness, with: Self.diskFull)
             let reply = await harness.submit(.setStatus("dana@example.com", "break"))
@@ -49,7 +50,7 @@ extension DaemonTests {
             // The break's QueueRemove went out before the commit failed: the reconcile adds her back.
             let sent = harness.simulator.receivedActions().filter { $0.action.name == "QueueRemove" }.count
             #expect(sent >= 1)
-            try await until("a reconcile put dana back in sales") {
+            try await waitUntil("a reconcile put dana back in sales") {
                 harness.isMember("PJSIP/101", of: "sales") && harness.simulator.receivedActions().filter { $0.action.name == "QueueAdd" }.count >= 4
             }
             #expect(!harness.logs.records(named: "store.write_failed").isEmpty)
@@ -57,12 +58,12 @@ extension DaemonTests {
 
             // Space comes back: the next attempt (a tick, 100 ms later) commits and says so.
             await failCommits(harness, with: nil)
-            try await until("the store is writable again") { await harness.daemon.inspect { $0.storeWritable } }
+            try await waitUntil("the store is writable again") { await harness.daemon.inspect { $0.storeWritable } }
             #expect(!harness.logs.records(named: "store.recovered").isEmpty)
             let audit = try Store(path: harness.database).audit(limit: 10)
             #expect(audit.contains { $0.action == "store_recovered" && $0.detail?.contains("failed commit") == true })
             _ = try await harness.submit(.setStatus("dana@example.com", "break")).result.get()
-            try await until("the break took dana out of sales") { !harness.isMember("PJSIP/101", of: "sales") }
+            try await waitUntil("the break took dana out of sales") { !harness.isMember("PJSIP/101", of: "sales") }
             let after = try history(harness, "dana@example.com")
             #expect(after.map(\.to) == [.connected, "break"])
             #expect(isContiguous(after))
@@ -73,14 +74,14 @@ extension DaemonTests {
             defer { Task { await harness.close() } }
             try await harness.waitReady()
             _ = try await harness.submit(.login("eli@example.com", extension: "102")).result.get()
-            try await until("eli is a member") { harness.isMember("PJSIP/102", of: "support-private") }
+            try await waitUntil("eli is a member") { harness.isMember("PJSIP/102", of: "support-private") }
 
             await failCommits(harness, with: Self.diskFull)
             // A command makes the daemon learn that the store cannot commit.
             #expect(await harness.submit(.setStatus("eli@example.com", "break")).result == .failure(.storeUnavailable("database or disk is full")))
             let callTime = harness.clock.now
             harness.simulator.inboundCall(queue: "support-private", hangupAfter: .milliseconds(300))
-            try await until("the call was read and held") {
+            try await waitUntil("the call was read and held") {
                 await harness.daemon.inspect { $0.metrics.eventsQueued == 0 } && !harness.logs.records(named: "store.still_failing").isEmpty
             }
             #expect(await harness.state("eli@example.com")?.status == .connected, "a change that cannot be stored is not made")
@@ -91,7 +92,7 @@ extension DaemonTests {
             try await Task.sleep(for: .milliseconds(600))  // the call ends while the store still fails
             harness.clock.advance(by: .seconds(10))  // recorded as of when it happened, not when stored
             await failCommits(harness, with: nil)
-            try await until("the held call was recorded, in order") {
+            try await waitUntil("the held call was recorded, in order") {
                 (try? history(harness, "eli@example.com").map(\.to.rawValue)) == ["connected", "incoming_call", "paperwork"]
             }
             let recorded = try history(harness, "eli@example.com")
@@ -142,7 +143,7 @@ extension DaemonTests {
             #expect(try history(harness, "dana@example.com").map(\.to.rawValue) == ["connected", "break"])
             #expect(try history(harness, "eli@example.com").map(\.to.rawValue) == ["connected"])
             #expect(!harness.logs.records(named: "store.input_failed").isEmpty)
-            try await until("eli is back in the queues the refused break took her out of") {
+            try await waitUntil("eli is back in the queues the refused break took her out of") {
                 harness.isMember("PJSIP/102", of: "support-private") && !harness.isMember("PJSIP/101", of: "sales")
             }
         }
@@ -153,8 +154,7 @@ extension DaemonTests {
             try await harness.waitReady()
             _ = try await harness.submit(.login("noa@example.com", extension: "103")).result.get()
             // The new file drops noa: applying it would log her out.
-            let text = try String(contentsOfFile: harness.configPath, encoding: .utf8)
-                .replacingOccurrences(of: "[noa@example.com]\ntype = user\nname = Noa Mizrahi\nskills = sales:1\nextension = 103\nstay_in_queues_on_logout = yes\n", with: "")
+            let text = daemonTestFixture(port: harness.port, database: harness.database).removing("noa@example.com").text
             #expect(!text.contains("noa@example.com"))
             try text.write(toFile: harness.configPath, atomically: true, encoding: .utf8)
 
@@ -165,7 +165,7 @@ extension DaemonTests {
             #expect(await harness.daemon.inspect { $0.settings.core.users["noa@example.com"] != nil })
 
             await failCommits(harness, with: nil)
-            try await until("the store is writable again") { await harness.daemon.inspect { $0.storeWritable } }
+            try await waitUntil("the store is writable again") { await harness.daemon.inspect { $0.storeWritable } }
             #expect(await harness.daemon.reload(harness.configPath) == .applied(notes: []))
             #expect(await harness.state("noa@example.com") == nil)
         }
@@ -181,7 +181,7 @@ extension DaemonTests {
             defer { Task { await harness.close() } }
             try await harness.waitReady()
             _ = try await harness.submit(.login("eli@example.com", extension: "102")).result.get()
-            try await until("eli is a member") { harness.isMember("PJSIP/102", of: "support-private") }
+            try await waitUntil("eli is a member") { harness.isMember("PJSIP/102", of: "support-private") }
 
             await failCommits(harness, with: Self.diskFull)
             #expect(await harness.submit(.setStatus("eli@example.com", "break")).result == .failure(.storeUnavailable("database or disk is full")))
@@ -189,10 +189,10 @@ extension DaemonTests {
             let channel = try #require(harness.simulator.callPhone(interface: "PJSIP/102"))
             try await Task.sleep(for: .milliseconds(200))
             harness.simulator.hangup(channel)
-            try await until("the call's events were read and held") {
+            try await waitUntil("the call's events were read and held") {
                 await harness.daemon.inspect { $0.metrics.eventsQueued == 0 } && harness.simulator.channels().isEmpty
             }
-            try await until("the refused break's queue actions were undone") {
+            try await waitUntil("the refused break's queue actions were undone") {
                 harness.isMember("PJSIP/102", of: "support-private") && harness.isMember("PJSIP/102", of: "support-business")
             }
             try await Task.sleep(for: .milliseconds(500))  // the undo's reconcile runs its course
@@ -207,10 +207,10 @@ extension DaemonTests {
             #expect(await harness.state("eli@example.com")?.status == .connected)
 
             await failCommits(harness, with: nil)
-            try await until("the held call was recorded") {
+            try await waitUntil("the held call was recorded") {
                 (try? history(harness, "eli@example.com").map(\.to.rawValue)) == ["connected", "incoming_call", "paperwork"]
             }
-            try await until("paperwork took eli out of her queues") { !harness.isMember("PJSIP/102", of: "support-private") }
+            try await waitUntil("paperwork took eli out of her queues") { !harness.isMember("PJSIP/102", of: "support-private") }
         }
 
         @Test func aTimedStatusThatExpiredBeforeAHeldCallExpiresFirst() async throws {
@@ -228,13 +228,13 @@ extension DaemonTests {
             let channel = try #require(harness.simulator.callPhone(interface: "PJSIP/102"))
             try await Task.sleep(for: .milliseconds(200))
             harness.simulator.hangup(channel)
-            try await until("the call's events were read and held") {
+            try await waitUntil("the call's events were read and held") {
                 await harness.daemon.inspect { $0.metrics.eventsQueued == 0 } && harness.simulator.channels().isEmpty
             }
             #expect(await harness.state("eli@example.com")?.status == "break", "nothing changes while the store cannot commit")
 
             await failCommits(harness, with: nil)
-            try await until("the held call was recorded") {
+            try await waitUntil("the held call was recorded") {
                 (try? history(harness, "eli@example.com").last?.to.rawValue) == "paperwork"
             }
             let recorded = try history(harness, "eli@example.com")
@@ -287,7 +287,7 @@ extension DaemonTests {
                 BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;
                 """)
             harness.clock.advance(by: .seconds(61))
-            try await until("the expiry was refused") { !harness.logs.records(named: "store.input_failed").isEmpty }
+            try await waitUntil("the expiry was refused") { !harness.logs.records(named: "store.input_failed").isEmpty }
             // 25 ticks of 20 ms, 5 retry intervals of 100 ms.
             try await Task.sleep(for: .milliseconds(500))
             let refusals = harness.logs.records(named: "store.input_failed").count
@@ -296,7 +296,7 @@ extension DaemonTests {
             #expect(await harness.daemon.inspect { $0.storeWritable }, "one refused input is not a store outage")
 
             try Store(path: harness.database).database.executeScript("DROP TRIGGER refuse_eli")
-            try await until("the break expired once the store took it") { await harness.state("eli@example.com")?.status == .connected }
+            try await waitUntil("the break expired once the store took it") { await harness.state("eli@example.com")?.status == .connected }
             #expect(try history(harness, "eli@example.com").map(\.to.rawValue) == ["connected", "break", "connected"])
         }
     }

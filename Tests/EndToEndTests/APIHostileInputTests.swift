@@ -4,13 +4,14 @@ import Glibc
 import ControlAPI
 import Foundation
 import Testing
+import TestSupport
 
 extension EndToEnd {
     /// Malformed, truncated, oversized and slow requests, and too many connections: each gets a
     /// clear answer or is cut off, and afterwards the daemon answers and has lost nothing.
     @Suite struct APIHostileInputTests {
-        static func answer(_ harness: Harness, _ bytes: [UInt8], timeout: Duration = .seconds(5)) throws -> RawConnection {
-            let connection = try RawConnection(port: try harness.apiPort())
+        static func answer(_ harness: Harness, _ bytes: [UInt8], timeout: Duration = .seconds(5)) throws -> LoopbackConnection {
+            let connection = try LoopbackConnection(port: try harness.apiPort())
             connection.send(bytes)
             connection.read(timeout: timeout) { $0.contains("\r\n\r\n") && $0.hasPrefix("HTTP/1.1") }
             return connection
@@ -42,7 +43,7 @@ extension EndToEnd {
             }
 
             // A client that stops halfway is cut off after request_timeout with 408.
-            let slow = try RawConnection(port: try harness.apiPort())
+            let slow = try LoopbackConnection(port: try harness.apiPort())
             slow.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")
             let started = ContinuousClock.now
             slow.read(timeout: .seconds(5))
@@ -52,9 +53,9 @@ extension EndToEnd {
             // Random bytes and truncated requests on many connections at once.
             let port = try harness.apiPort()
             var generator = SystemRandomNumberGenerator()
-            var junk: [RawConnection] = []
+            var junk: [LoopbackConnection] = []
             for index in 0..<30 {
-                let connection = try RawConnection(port: port)
+                let connection = try LoopbackConnection(port: port)
                 if index % 2 == 0 {
                     connection.send((0..<Int.random(in: 1...4000, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) })
                 } else {
@@ -64,7 +65,7 @@ extension EndToEnd {
             }
             // Beyond max_connections: 503 and closed, not queued forever.
             // (All opened before any is read: the truncated ones time out after a second.)
-            let extra = try (0..<20).map { _ in try RawConnection(port: port) }
+            let extra = try (0..<20).map { _ in try LoopbackConnection(port: port) }
             var refused = 0
             for connection in extra {
                 connection.read(timeout: .milliseconds(100)) { $0.contains("\r\n\r\n") }
@@ -75,7 +76,7 @@ extension EndToEnd {
             extra.forEach { $0.close() }
 
             // Still answering, still right, nothing lost.
-            #expect(poll(timeout: .seconds(5)) { (try? harness.api("GET", "/healthz").status) == 200 })
+            #expect(eventually(timeout: .seconds(5)) { (try? harness.api("GET", "/healthz").status) == 200 })
             let change = try harness.api("PUT", "/v1/agents/dana@example.com/status", body: ["status": "break"], token: dana)
             #expect(change.status == 200 && change.json?["status"] == "break")
             let history = try harness.history("dana@example.com")
@@ -90,7 +91,7 @@ extension EndToEnd {
             let harness = try APITests.start(api: "max_connections = 20")
             defer { harness.shutdown() }
             let port = try harness.apiPort()
-            let silent = try (0..<20).map { _ in try RawConnection(port: port) }
+            let silent = try (0..<20).map { _ in try LoopbackConnection(port: port) }
             let started = ContinuousClock.now
             #expect(try harness.api("GET", "/healthz").status == 200)
             #expect(try harness.api("GET", "/healthz", overSocket: true).status == 200)
@@ -104,9 +105,9 @@ extension EndToEnd {
             let harness = try APITests.start(api: "max_connections = 20")
             defer { harness.shutdown() }
             let port = try harness.apiPort()
-            let halfSent = try (0..<20).map { _ in try RawConnection(port: port) }
+            let halfSent = try (0..<20).map { _ in try LoopbackConnection(port: port) }
             halfSent.forEach { $0.send("GET /healthz HTTP/1.1\r\nHo") }
-            let refused = try RawConnection(port: port)
+            let refused = try LoopbackConnection(port: port)
             refused.read(timeout: .seconds(5)) { $0.contains("\r\n\r\n") }
             #expect(refused.firstStatus == 503, "\(refused.text)")
             #expect(try harness.api("GET", "/healthz", overSocket: true).status == 200)
@@ -117,7 +118,7 @@ extension EndToEnd {
         @Test func aSilentConnectionIsClosedAfterTheHeaderTimeout() throws {
             let harness = try APITests.start(api: "header_timeout = 1")
             defer { harness.shutdown() }
-            let silent = try RawConnection(port: try harness.apiPort())
+            let silent = try LoopbackConnection(port: try harness.apiPort())
             let started = ContinuousClock.now
             silent.read(timeout: .seconds(5))
             let waited = ContinuousClock.now - started

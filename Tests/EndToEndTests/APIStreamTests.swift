@@ -4,13 +4,14 @@ import Glibc
 import ControlAPI
 import Foundation
 import Testing
+import TestSupport
 
 extension EndToEnd {
     /// `/v1/events`: what each caller may see, live, and resumed after a reconnect.
     @Suite struct APIStreamTests {
         /// Opens the event stream as `token` (with `Last-Event-ID` when given) and waits for its greeting.
-        static func stream(_ harness: Harness, token: String, lastEventID: String? = nil) throws -> RawConnection {
-            let connection = try RawConnection(port: try harness.apiPort())
+        static func stream(_ harness: Harness, token: String, lastEventID: String? = nil) throws -> LoopbackConnection {
+            let connection = try LoopbackConnection(port: try harness.apiPort())
             var request = "GET /v1/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(token)\r\n"
             if let lastEventID { request += "Last-Event-ID: \(lastEventID)\r\n" }
             connection.send(request + "\r\n")

@@ -4,6 +4,7 @@ import Glibc
 import ControlAPI
 import Foundation
 import Testing
+import TestSupport
 
 extension EndToEnd {
     /// The control API against the real daemon and amisim: every route, every permission.
@@ -190,9 +191,9 @@ extension EndToEnd {
             #expect(metrics.text.contains("ccagentd_ami_actions_sent_total{action=\"QueueAdd\"}"))
 
             try harness.sim("restart 3")
-            let degraded = poll(timeout: .seconds(10)) { (try? harness.api("GET", "/healthz").status) == 503 }
+            let degraded = eventually(timeout: .seconds(10)) { (try? harness.api("GET", "/healthz").status) == 503 }
             #expect(degraded, "healthz says 503 while Asterisk is away")
-            #expect(poll(timeout: .seconds(20)) { (try? harness.api("GET", "/healthz").status) == 200 })
+            #expect(eventually(timeout: .seconds(20)) { (try? harness.api("GET", "/healthz").status) == 200 })
         }
     }
 }

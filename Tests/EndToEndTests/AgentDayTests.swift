@@ -1,6 +1,7 @@
 import AgentCore
 import Foundation
 import Testing
+import TestSupport
 
 extension EndToEnd {
     /// Scenario 1: an agent's day at the phone, with queue membership checked at every step.
@@ -171,7 +172,7 @@ extension EndToEnd {
             try harness.startDaemon()
             let mark = harness.mark
             try harness.phone("login", extension: "105", [("Agent", Agents.eli)])
-            _ = poll(timeout: .seconds(10)) {
+            _ = eventually(timeout: .seconds(10)) {
                 harness.log(after: mark).contains { ["agent.logged_in", "phone.refused"].contains($0.entry.event) }
             }
             let outcome = harness.log(after: mark).map(\.entry).filter { ["agent.logged_in", "phone.refused"].contains($0.event) }

@@ -1,6 +1,7 @@
 import AgentCore
 import Foundation
 import Testing
+import TestSupport
 
 extension EndToEnd {
     /// Scenario 3: kill -9 in the middle of a burst of status changes, then start again.
@@ -22,12 +23,12 @@ extension EndToEnd {
                 let status = (step / agents.count) % 2 == 0 ? "lunch" : "connected"
                 ids.append(
                     client.send(
-                        "UserEvent", [("UserEvent", "ccagentd"), ("Command", "status"), ("Extension", ext), ("Status", status)]))
+                        action: "UserEvent", [("UserEvent", "ccagentd"), ("Command", "status"), ("Extension", ext), ("Status", status)]))
             }
             func changesLogged() -> [LogEntry] {
                 harness.log(after: mark).map(\.entry).filter { $0.event == "agent.status_changed" }
             }
-            try #require(poll(timeout: .seconds(20), every: .milliseconds(2)) { changesLogged().count >= 20 }, "\(first.tail())")
+            try #require(eventually(timeout: .seconds(20), every: .milliseconds(2)) { changesLogged().count >= 20 }, "\(first.tail())")
             first.kill()
             let logged = changesLogged()
             // Mid-burst: not every change made it (else this test proves little).
@@ -91,7 +92,7 @@ extension EndToEnd {
             // The call ends (talk_time 2 s) with nobody watching.
             let client = try harness.ami()
             try #require(
-                poll(timeout: .seconds(15), every: .milliseconds(100)) {
+                eventually(timeout: .seconds(15), every: .milliseconds(100)) {
                     client.command("core show channels")?.contains("0 active channels") == true
                 }, "the call never ended")
 

@@ -4,6 +4,7 @@ import Glibc
 import ControlAPI
 import Foundation
 import Testing
+import TestSupport
 
 extension EndToEnd {
     /// The built `ccagentctl` against the running daemon, the way an admin uses it.
@@ -11,9 +12,9 @@ extension EndToEnd {
         /// Runs `ccagentctl ARGS` to its end: exit status, stdout, stderr.
         static func ctl(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
             let child = try ChildProcess(
-                name: "ccagentctl", executable: try Executables.path("ccagentctl"), arguments: arguments, environment: environment)
+                name: "ccagentctl", executable: try BuiltExecutable.path("ccagentctl"), arguments: arguments, environment: environment)
             guard let exit = child.waitForExit(timeout: .seconds(20)) else { throw HarnessError("ccagentctl hung\n\(child.tail())") }
-            _ = poll(timeout: .seconds(2)) { child.stdout.ended && child.stderr.ended }
+            _ = eventually(timeout: .seconds(2)) { child.stdout.ended && child.stderr.ended }
             return (exit.status, child.stdout.lines.joined(separator: "\n"), child.stderr.lines.joined(separator: "\n"))
         }
 
@@ -54,10 +55,10 @@ extension EndToEnd {
 
             // `watch` prints each change as it happens and stops on SIGTERM with 0.
             let watch = try ChildProcess(
-                name: "ccagentctl watch", executable: try Executables.path("ccagentctl"), arguments: socket + ["watch", "--json"])
+                name: "ccagentctl watch", executable: try BuiltExecutable.path("ccagentctl"), arguments: socket + ["watch", "--json"])
             Thread.sleep(forTimeInterval: 0.5)
             #expect(try Self.ctl(socket + ["status", "dana@example.com", "lunch"]).status == 0)
-            #expect(poll(timeout: .seconds(10)) { watch.stdout.lines.contains { $0.contains("\"to\":\"lunch\"") } }, "\(watch.tail())")
+            #expect(eventually(timeout: .seconds(10)) { watch.stdout.lines.contains { $0.contains("\"to\":\"lunch\"") } }, "\(watch.tail())")
             watch.signal(SIGTERM)
             #expect(watch.waitForExit(timeout: .seconds(5))?.status == 0)
 

@@ -1,6 +1,7 @@
 import AgentCore
 import Foundation
 import Testing
+import TestSupport
 
 extension EndToEnd {
     /// The store on a real file system that fills up (a 600 KiB tmpfs: root only, as in CI):
@@ -15,8 +16,8 @@ extension EndToEnd {
             defer { harness.shutdown() }
             let mount = harness.directory + "/store"
             try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
-            try #require(Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=600k", "tmpfs", mount]) == 0)
-            defer { _ = Self.run("/bin/umount", ["-l", mount]) }
+            try #require(try Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=600k", "tmpfs", mount]) == 0)
+            defer { _ = try? Self.run("/bin/umount", ["-l", mount]) }
             let database = mount + "/ccagentd.sqlite"
             let tokens = harness.directory + "/api-tokens"
             try "ops \(APITests.adminToken)\n".write(toFile: tokens, atomically: true, encoding: .utf8)
@@ -57,7 +58,7 @@ extension EndToEnd {
 
             // Space comes back: the store recovers by itself and takes changes again.
             try FileManager.default.removeItem(atPath: filler)
-            let recovered = poll(timeout: .seconds(10), every: .milliseconds(100)) {
+            let recovered = eventually(timeout: .seconds(10), every: .milliseconds(100)) {
                 (try? harness.api("GET", "/healthz"))?.json?["store"] == "writable"
             }
             #expect(recovered, "\(daemon.tail())")
@@ -90,15 +91,9 @@ extension EndToEnd {
             #expect(errno == ENOSPC)
         }
 
-        /// Runs a system tool and waits for it (posix_spawn and waitpid, not Foundation's Process).
-        static func run(_ executable: String, _ arguments: [String]) -> Int32 {
-            let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-            defer { argv.forEach { free($0) } }
-            var pid: pid_t = 0
-            guard posix_spawn(&pid, executable, nil, nil, argv, environ) == 0 else { return -1 }
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-            return (status >> 8) & 0xFF
+        /// Runs a system tool to its end: its exit status.
+        static func run(_ executable: String, _ arguments: [String]) throws -> Int32 {
+            try ChildProcess.run(executable, arguments).status
         }
     }
 }

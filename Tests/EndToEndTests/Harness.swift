@@ -4,6 +4,7 @@ import Glibc
 import AMI
 import AgentCore
 import Foundation
+import TestSupport
 import Store
 
 struct HarnessError: Error, CustomStringConvertible {
@@ -11,50 +12,31 @@ struct HarnessError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// The executables SwiftPM built beside the test bundle (the test target depends on them).
-enum Executables {
-    static func path(_ name: String) throws -> String {
-        let bundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var directory = bundle.deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent(name).path
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
-                FileManager.default.isExecutableFile(atPath: candidate)
-            {
-                return candidate
-            }
-            directory = directory.deletingLastPathComponent()
-        }
-        throw HarnessError("\(name) not found near \(bundle.path); build with --build-tests")
-    }
-}
-
 /// One amisim process, one temp directory, and the ccagentd processes a test starts against them.
 /// Everything is killed when the harness goes away (and by `shutdown()`), failing test or not.
 final class Harness {
-    let directory: String
+    private let temporary: TemporaryDirectory
+    var directory: String { temporary.path }
     let amisim: ChildProcess
     let port: Int
     /// The ccagentd now running (or the last one started).
     private(set) var daemon: ChildProcess?
     private var earlierDaemons: [ChildProcess] = []
-    private var client: AMIClient?
+    private var client: AMITestClient?
 
     var configPath: String { directory + "/ccagentd.conf" }
     var databasePath: String { directory + "/ccagentd.sqlite" }
 
     init(persistentMembers: Bool = false) throws {
-        directory = NSTemporaryDirectory() + "ccagentd-e2e-" + UUID().uuidString.prefix(8).lowercased()
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let simConfig = directory + "/amisim.conf"
+        temporary = try TemporaryDirectory(prefix: "ccagentd-e2e")
+        let simConfig = temporary.file("amisim.conf")
         try TestConfigs.amisim(persistentMembers: persistentMembers).write(toFile: simConfig, atomically: true, encoding: .utf8)
         let simulator = try ChildProcess(
-            name: "amisim", executable: try Executables.path("amisim"),
+            name: "amisim", executable: try BuiltExecutable.path("amisim"),
             arguments: ["--port", "0", "--config", simConfig, "--log-level", "debug"])
         let prefix = "amisim listening on "
         var found: Int?
-        _ = poll(timeout: .seconds(15)) {
+        _ = eventually(timeout: .seconds(15)) {
             found = simulator.stdout.lines.first.flatMap { line in
                 line.hasPrefix(prefix) ? line.split(separator: ":").last.flatMap { Int($0) } : nil
             }
@@ -65,10 +47,8 @@ final class Harness {
         port = found
     }
 
-    deinit {
-        shutdown()
-        try? FileManager.default.removeItem(atPath: directory)
-    }
+    /// The children are killed before the directory goes.
+    deinit { shutdown() }
 
     /// Kills every child (SIGKILL) and waits for them.
     func shutdown() {
@@ -99,7 +79,7 @@ final class Harness {
         }
         if let previous = daemon { earlierDaemons.append(previous) }
         let child = try ChildProcess(
-            name: "ccagentd", executable: try Executables.path("ccagentd"), arguments: ["--config", configPath],
+            name: "ccagentd", executable: try BuiltExecutable.path("ccagentd"), arguments: ["--config", configPath],
             environment: environment)
         daemon = child
         if waitUntilReady {
@@ -133,7 +113,7 @@ final class Harness {
     ) throws -> (index: Int, entry: LogEntry) {
         let daemon = try running()
         var found: (index: Int, entry: LogEntry)?
-        _ = poll(timeout: timeout) {
+        _ = eventually(timeout: timeout) {
             found = log(after: mark).first { $0.entry.event == event && $0.entry.matches(fields) }
             return found != nil || daemon.stdout.ended
         }
@@ -146,13 +126,13 @@ final class Harness {
     // MARK: amisim through AMI
 
     /// The test's AMI connection, made again when amisim closed it (a drop or a restart).
-    func ami(timeout: Duration = .seconds(15)) throws -> AMIClient {
+    func ami(timeout: Duration = .seconds(15)) throws -> AMITestClient {
         if let client, !client.closed { return client }
         client = nil
         var lastError: (any Error)?
-        let connected = poll(timeout: timeout, every: .milliseconds(100)) {
+        let connected = eventually(timeout: timeout, every: .milliseconds(100)) {
             do {
-                client = try AMIClient.loggedIn(port: port, timeout: .seconds(5))
+                client = try AMITestClient.loggedIn(port: port, events: "off", timeout: .seconds(5))
                 return true
             } catch {
                 lastError = error
@@ -206,7 +186,7 @@ final class Harness {
     ) throws -> [QueueMemberInfo] {
         var last: [QueueMemberInfo] = []
         var lastError: (any Error)?
-        let held = poll(timeout: timeout, every: .milliseconds(50)) {
+        let held = eventually(timeout: timeout, every: .milliseconds(50)) {
             do {
                 last = try members()
                 return condition(last)

@@ -3,6 +3,8 @@ import Glibc
 #endif
 import Foundation
 import Testing
+import SystemSupport
+import TestSupport
 
 extension EndToEnd {
     /// A start that cannot work fails at once: exit 1, one line on stderr per problem naming the
@@ -186,7 +188,7 @@ struct StartupRun {
     }
 
     struct Result {
-        var exit: (status: Int32, signalled: Bool)
+        var exit: ChildProcess.Termination
         var stdout: String
         var stderr: String
         /// The `error` of each `daemon.start_failed` log line.
@@ -199,10 +201,10 @@ struct StartupRun {
     /// Runs `ccagentd --config` until it exits (it must, within 15 s).
     func start() throws -> Result {
         let before = try files()
-        let daemon = try ChildProcess(name: "ccagentd", executable: try Executables.path("ccagentd"), arguments: ["--config", configPath])
+        let daemon = try ChildProcess(name: "ccagentd", executable: try BuiltExecutable.path("ccagentd"), arguments: ["--config", configPath])
         defer { daemon.kill() }
         let exit = try #require(daemon.waitForExit(timeout: .seconds(15)), "ccagentd still runs\n\(daemon.tail())")
-        _ = poll(timeout: .seconds(5)) { daemon.stderr.ended && daemon.stdout.ended }
+        _ = eventually(timeout: .seconds(5)) { daemon.stderr.ended && daemon.stdout.ended }
         let entries = daemon.stdout.lines.compactMap(LogEntry.init)
         let startFailed = entries.filter { $0.event == "daemon.start_failed" && $0.level == "critical" }.compactMap { $0["error"] }
         return Result(
@@ -213,30 +215,12 @@ struct StartupRun {
 
 /// A Unix socket listened on by this (test) process: another daemon's, for the one started.
 func listenLocal(_ path: String) throws -> Int32 {
-    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    withUnsafeMutableBytes(of: &address.sun_path) { raw in for (i, b) in path.utf8.enumerated() { raw[i] = b } }
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-    }
-    guard fd >= 0, bound == 0, listen(fd, 8) == 0 else { throw HarnessError("cannot listen on \(path): errno \(errno)") }
-    return fd
+    try Socket.listenLocal(path: path, mode: 0o600)
 }
 
 /// A TCP port listened on by this (test) process, on 127.0.0.1.
 func listenTCP() throws -> (fd: Int32, port: Int) {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-    }
-    guard fd >= 0, bound == 0, listen(fd, 8) == 0 else { throw HarnessError("cannot listen on TCP: errno \(errno)") }
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    return (fd, Int(UInt16(bigEndian: address.sin_port)))
+    guard let address = try SocketAddress.resolve(host: "127.0.0.1", port: 0).first else { throw HarnessError("no 127.0.0.1") }
+    let fd = try Socket.listen(on: address, backlog: 8)
+    return (fd, try Socket.localAddress(fd).port)
 }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import Testing
+import TestSupport
 
 extension EndToEnd {
     /// Scenario 5: SIGTERM (and SIGINT) stop cleanly: Logoff, exit 0, agents stay in their queues.
@@ -35,7 +36,7 @@ extension EndToEnd {
 
             // amisim closed the daemon's session itself: the answer to a Logoff, not a dropped socket.
             let closed = "amisim.session_closed session=\(session) "
-            #expect(poll(timeout: .seconds(5)) { harness.amisim.stderr.lines.contains { $0.contains(closed) } })
+            #expect(eventually(timeout: .seconds(5)) { harness.amisim.stderr.lines.contains { $0.contains(closed) } })
             let reason = harness.amisim.stderr.lines.first { $0.contains(closed) }
             #expect(reason?.contains("closed by server") == true, "\(reason ?? "no close")")
 
@@ -68,7 +69,7 @@ extension EndToEnd {
         /// Asterisk frozen (SIGSTOP) with queue actions in flight, then SIGTERM: how the stop went
         /// and what the daemon logged from `daemon.stopping` on.
         private func stopWhileFrozen(_ harness: Harness) throws -> (
-            exit: (status: Int32, signalled: Bool), took: Duration, afterStopping: [LogEntry]
+            exit: ChildProcess.Termination, took: Duration, afterStopping: [LogEntry]
         ) {
             let daemon = try harness.startDaemon()
             try harness.login(Agents.dana, at: "101")

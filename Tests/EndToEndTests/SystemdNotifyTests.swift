@@ -3,54 +3,7 @@ import Glibc
 #endif
 import Foundation
 import Testing
-
-/// A fake systemd: a bound `AF_UNIX` datagram socket whose path goes into `NOTIFY_SOCKET`.
-final class NotifySocket {
-    let path: String
-    private let fd: Int32
-
-    init(path: String) throws {
-        self.path = path
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw HarnessError("socket: errno \(errno)") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard bytes.count < capacity else {
-            close(fd)
-            throw HarnessError("\(path) is too long for sun_path")
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (index, byte) in bytes.enumerated() { raw[index] = byte }
-        }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard result == 0 else {
-            let code = errno
-            close(fd)
-            throw HarnessError("bind \(path): errno \(code)")
-        }
-    }
-
-    deinit { close(fd) }
-
-    /// The next datagram, or nil after `timeout`.
-    func receive(timeout: Duration) -> String? {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while true {
-            let remaining = ContinuousClock.now.duration(to: deadline)
-            if remaining <= .zero { return nil }
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&pfd, 1, Int32(clamping: remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)) > 0 else { continue }
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n >= 0 { return String(decoding: buffer[0..<n], as: UTF8.self) }
-            if errno != EINTR && errno != EAGAIN { return nil }
-        }
-    }
-}
+import TestSupport
 
 extension EndToEnd {
     /// Scenario 6: READY after the first login, RELOADING then READY on SIGHUP, STOPPING on SIGTERM.
@@ -67,15 +20,15 @@ extension EndToEnd {
         @Test func theDaemonTellsSystemdReadyReloadingStoppingAndFeedsTheWatchdog() throws {
             let harness = try Harness()
             defer { harness.shutdown() }
-            let notify = try NotifySocket(path: harness.directory + "/notify.sock")
+            let notify = try FakeSystemd(path: harness.directory + "/notify.sock")
             // WATCHDOG_USEC = 0.4 s: a WATCHDOG=1 every 0.2 s from the daemon's own thread.
             let daemon = try harness.startDaemon(
-                environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"], waitUntilReady: false)
+                environment: ["NOTIFY_SOCKET": notify.name, "WATCHDOG_USEC": "400000"], waitUntilReady: false)
             var watchdogs = 0
             /// The next state change, counting the watchdog pings on the way.
             func next(_ what: String) throws -> [String: String] {
                 while true {
-                    let message = try #require(notify.receive(timeout: .seconds(20)), "no \(what)\n\(daemon.tail())")
+                    let message = try #require(notify.receiveString(timeout: .seconds(20)), "no \(what)\n\(daemon.tail())")
                     let parsed = fields(message)
                     if parsed == ["WATCHDOG": "1"] {
                         watchdogs += 1
@@ -115,7 +68,7 @@ extension EndToEnd {
             // The watchdog is fed while all this goes on.
             let fed = ContinuousClock.now
             while watchdogs < 3, ContinuousClock.now < fed.advanced(by: .seconds(10)) {
-                if notify.receive(timeout: .seconds(1)) == "WATCHDOG=1" { watchdogs += 1 }
+                if notify.receiveString(timeout: .seconds(1)) == "WATCHDOG=1" { watchdogs += 1 }
             }
             #expect(watchdogs >= 3)
 

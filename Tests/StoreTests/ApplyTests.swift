@@ -1,5 +1,6 @@
 import AgentCore
 import Testing
+import TestSupport
 @testable import Store
 
 @Suite struct ApplyTests {

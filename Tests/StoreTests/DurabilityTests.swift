@@ -1,36 +1,30 @@
 import AgentCore
 import Foundation
 import Testing
+import TestSupport
 @testable import Store
 
 /// Runs `StoreCrashHelper` (built beside the test binary), kills it with SIGKILL while it is
 /// committing, then checks that every change it reported as committed is in the database.
-@Suite struct DurabilityTests {
+@Suite(.timeLimit(.minutes(2))) struct DurabilityTests {
     static let agent: AgentID = "crash@example.com"
 
     @Test(arguments: [1, 25, 120])
     func aKilledWriterLosesNoCommittedChange(killAfter: Int) throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("crash.sqlite")
-        let helper = try Self.helperPath()
+        let helper = try BuiltExecutable.path("StoreCrashHelper")
 
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: helper)
-        child.arguments = [path]
-        let output = Pipe()
-        child.standardOutput = output
-        try child.run()
-
-        var received: [UInt8] = []
-        while received.count(where: { $0 == UInt8(ascii: "\n") }) < killAfter {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }  // the child ended early: the checks below say why
-            received += chunk
-        }
-        kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
-        received += output.fileHandleForReading.readDataToEndOfFile()
-        #expect(child.terminationReason == .uncaughtSignal)
+        let child = try ChildProcess(executable: helper, arguments: [path])
+        defer { child.kill() }
+        // Checked every millisecond, so the kill lands while the helper is committing. When the
+        // child ended early, the checks below say why.
+        _ = eventually(timeout: .seconds(60), every: .milliseconds(1)) { child.stdout.count >= killAfter || child.stdout.ended }
+        child.signal(SIGKILL)
+        let termination = try #require(child.waitForExit(timeout: .seconds(10)), "StoreCrashHelper outlived SIGKILL")
+        _ = eventually { child.stdout.ended }
+        let received = child.stdout.bytes
+        #expect(termination.signalled, "\(termination)\n\(child.tail())")
 
         // Only complete lines count: a line cut by the kill was never fully reported.
         let lines = String(decoding: received, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
@@ -53,22 +47,5 @@ import Testing
         let saved = try store.loadAgents()
         #expect(saved.count == 1)
         #expect(saved.first?.since.millisecondsSince1970 == Int64(history.count - 1))
-    }
-
-    /// The helper sits beside the test binary in the build directory.
-    static func helperPath() throws -> String {
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var directory = executable.deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("StoreCrashHelper").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        throw HelperMissing(near: executable.path)
-    }
-
-    struct HelperMissing: Error, CustomStringConvertible {
-        let near: String
-        var description: String { "StoreCrashHelper not found near \(near); build with --build-tests" }
     }
 }

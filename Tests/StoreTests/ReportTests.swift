@@ -1,6 +1,7 @@
 import AgentCore
 import Foundation
 import Testing
+import TestSupport
 import Store
 import SystemSupport
 

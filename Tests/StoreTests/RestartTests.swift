@@ -1,5 +1,6 @@
 import AgentCore
 import Testing
+import TestSupport
 import Store
 
 /// The daemon's restart path end to end, without the daemon: the core's effects go to the

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Store
 
 /// One input's writes in the daemon's group commit (`Database.savepoint`).

@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 @testable import SystemSupport
 
-@Suite struct EventLoopTests {
+@Suite(.timeLimit(.minutes(1))) struct EventLoopTests {
     @Test func timersFireInDeadlineOrderAndCancelledOnesNever() async throws {
         let loop = try EventLoop(name: "test")
         defer { loop.shutdown() }
@@ -82,7 +82,7 @@ import Testing
     }
 }
 
-@Suite struct SocketTests {
+@Suite(.timeLimit(.minutes(1))) struct SocketTests {
     @Test func resolvesLiteralsAndNames() throws {
         #expect(try SocketAddress.resolve(host: "127.0.0.1", port: 5038).first?.description == "127.0.0.1:5038")
         #expect(try SocketAddress.resolve(host: "::1", port: 5038).first?.description == "[::1]:5038")

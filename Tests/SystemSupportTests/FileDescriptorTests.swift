@@ -2,17 +2,12 @@ import Dispatch
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 @testable import SystemSupport
 
 @Suite struct FileDescriptorTests {
-    final class Scratch {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fd-\(UUID().uuidString)").path
-        init() throws { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
-        deinit { try? FileManager.default.removeItem(atPath: path) }
-    }
-
     @Test func readsAWholeFileUpToItsLimit() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryDirectory(prefix: "fd")
         let bytes = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         try Data(bytes).write(to: URL(fileURLWithPath: scratch.path + "/data"))
         #expect(try FileDescriptor.readFile(atPath: scratch.path + "/data", maximumSize: 200_000) == bytes)
@@ -22,7 +17,7 @@ import Testing
     }
 
     @Test func saysWhyAFileCannotBeRead() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryDirectory(prefix: "fd")
         #expect(throws: FileReadError.noSuchFile) { try FileDescriptor.readFile(atPath: scratch.path + "/missing", maximumSize: 10) }
         #expect(throws: FileReadError.isDirectory) { try FileDescriptor.readFile(atPath: scratch.path, maximumSize: 10) }
         #expect(FileReadError.tooLarge(limit: 5).description == "larger than 5 bytes")

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 @testable import SystemSupport
 
 /// 2026-11-21T10:15:30.123Z
@@ -162,18 +163,11 @@ private let awkward = LogRecord(
         let reference = ISO8601DateFormatter()
         reference.formatOptions = [.withInternetDateTime]
         reference.timeZone = TimeZone(identifier: "UTC")
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next() -> UInt64 {  // SplitMix64: fixed sequence, no luck involved
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random = SplitMix64(seed: 0x9E37_79B9_7F4A_7C15)  // a fixed sequence, no luck involved
         let low = -2_208_988_800  // 1900-01-01
         let span = UInt64(253_402_300_799 - low)
         for _ in 0..<5000 {
-            let seconds = low + Int(next() % span)
+            let seconds = low + Int(random.next() % span)
             let ours = LogLineFormatter.timestamp(seconds: seconds, milliseconds: 0)
             let theirs = reference.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
             #expect(ours == theirs.dropLast() + ".000Z", "\(seconds)")

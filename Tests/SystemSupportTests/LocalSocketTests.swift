@@ -5,7 +5,7 @@ import Foundation
 import Testing
 @testable import SystemSupport
 
-@Suite struct LocalSocketTests {
+@Suite(.timeLimit(.minutes(1))) struct LocalSocketTests {
     static func temporaryPath() -> String {
         NSTemporaryDirectory() + "ccagentd-sock-" + UUID().uuidString.prefix(8).lowercased()
     }

@@ -1,61 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SystemSupport
 
-/// Fake systemd: a bound `AF_UNIX` datagram socket whose name goes into `NOTIFY_SOCKET`.
-private final class FakeSystemd {
-    let fd: Int32
-    let name: String
-    private let directory: URL?
-
-    /// A socket in a fresh temp directory, or in the abstract namespace when `abstract`.
-    init(abstract: Bool = false) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        try #require(fd >= 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        var path: [UInt8]
-        if abstract {
-            name = "@ccagentd-test-\(UUID().uuidString)"
-            directory = nil
-            path = Array(name.utf8)
-            path[0] = 0
-        } else {
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sdn-\(UUID().uuidString.prefix(8))")
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            directory = dir
-            name = dir.appendingPathComponent("notify").path
-            path = Array(name.utf8) + [0]
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in path.withUnsafeBytes { raw.copyMemory(from: $0) } }
-        let length = socklen_t(MemoryLayout<sockaddr_un>.offset(of: \.sun_path)! + path.count)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        try #require(bound == 0)
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    }
-
-    /// The next datagram's bytes, or nil after the receive timeout.
-    func receive() -> [UInt8]? {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let n = recv(fd, &buffer, buffer.count, 0)
-        return n >= 0 ? Array(buffer.prefix(n)) : nil
-    }
-
-    func receiveString() -> String? { receive().map { String(decoding: $0, as: UTF8.self) } }
-
-    deinit {
-        close(fd)
-        if let directory { try? FileManager.default.removeItem(at: directory) }
-    }
-}
-
-@Suite struct SystemdNotifierTests {
+@Suite(.timeLimit(.minutes(1))) struct SystemdNotifierTests {
     @Test(arguments: [false, true])
     func readySendsTheExactBytes(abstract: Bool) throws {
-        let systemd = try FakeSystemd(abstract: abstract)
+        let systemd = abstract ? try FakeSystemd.abstract() : try FakeSystemd()
         let notifier = try #require(SystemdNotifier(environment: ["NOTIFY_SOCKET": systemd.name]))
         #expect(notifier.ready(status: "Connected to AMI"))
         #expect(systemd.receive() == Array("READY=1\nSTATUS=Connected to AMI".utf8))
@@ -85,7 +36,7 @@ private final class FakeSystemd {
     }
 
     @Test func reloadingCarriesTheMonotonicClock() throws {
-        let systemd = try FakeSystemd(abstract: true)
+        let systemd = try FakeSystemd.abstract()
         let notifier = try #require(SystemdNotifier(environment: ["NOTIFY_SOCKET": systemd.name]))
         let before = SystemdNotifier.monotonicMicroseconds()
         #expect(notifier.reloading())

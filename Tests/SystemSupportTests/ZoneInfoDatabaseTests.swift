@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SystemSupport
 
 /// Finding zones: names from outside checked before any file is opened, `TZDIR`, and the local
@@ -47,17 +48,18 @@ import Testing
 
     /// A temp directory with a database of one zone, `Test/Zone` (UTC+5), and an unrelated file.
     final class Scratch {
-        let path: String
+        private let directory: TemporaryDirectory
+        var path: String { directory.path }
 
         init() throws {
-            path = FileManager.default.temporaryDirectory.appendingPathComponent("zoneinfo-\(UUID().uuidString)").path
+            directory = try TemporaryDirectory(prefix: "zoneinfo")
             try FileManager.default.createDirectory(atPath: path + "/zoneinfo/Test", withIntermediateDirectories: true)
             let zone = TZifWriter(types: [.init(utcOffset: 18000)], abbreviations: "+05\0", footer: "<+05>-5")
             try Data(zone.bytes()).write(to: URL(fileURLWithPath: path + "/zoneinfo/Test/Zone"))
         }
 
         func write(_ text: String, to name: String) throws {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path + "/" + name))
+            try directory.write(text, to: name)
         }
 
         func link(_ name: String, to target: String) throws {
@@ -67,8 +69,6 @@ import Testing
         func local(_ environment: [String: String]) -> ZoneInfo {
             ZoneInfo.local(environment: environment, localtime: path + "/localtime", timezoneFile: path + "/timezone")
         }
-
-        deinit { try? FileManager.default.removeItem(atPath: path) }
     }
 
     @Test func tzdirIsWhereZonesAreLookedFor() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SystemSupport
 
 /// ZoneInfo against Foundation's ICU time zones, which the daemon used before. ICU carries its
@@ -42,23 +43,11 @@ import Testing
         #expect(try Self.systemVersion() == TimeZone.timeZoneDataVersion)
     }
 
-    /// SplitMix64: a fixed sequence, the same every run.
-    struct Numbers {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: zones)
     func offsetsAgreeEveryDayAtSomeTimeOfDay(name: String) throws {
         let ours = try Self.zone(name)
         let theirs = try Self.foundation(name)
-        var numbers = Numbers(state: name.utf8.reduce(42) { $0 &* 31 &+ UInt64($1) })
+        var numbers = SplitMix64(seed: name.utf8.reduce(42) { $0 &* 31 &+ UInt64($1) })
         var mismatches: [String] = []
         var t = Self.first
         while t < Self.last {
@@ -111,7 +100,7 @@ import Testing
         guard !["Europe/Dublin", "Africa/Casablanca"].contains(name) else { return }
         let ours = try Self.zone(name)
         let theirs = try Self.foundation(name)
-        var numbers = Numbers(state: 7)
+        var numbers = SplitMix64(seed: 7)
         var mismatches: [Int64] = []
         for _ in 0..<3000 {
             let instant = Self.first + Int64(numbers.next() % UInt64(Self.last - Self.first))
@@ -139,7 +128,7 @@ import Testing
             days.formUnion((day - 1)...(day + 1))
             t = next
         }
-        var numbers = Numbers(state: 99)
+        var numbers = SplitMix64(seed: 99)
         for _ in 0..<400 { days.insert(Int(numbers.next() % UInt64(Self.last / 86_400))) }
         var mismatches: [String] = []
         for day in days.sorted() {
@@ -159,7 +148,7 @@ import Testing
         let ours = try Self.zone(name)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = try Self.foundation(name)
-        var numbers = Numbers(state: 3)
+        var numbers = SplitMix64(seed: 3)
         for _ in 0..<500 {
             let instant = Self.first + Int64(numbers.next() % UInt64(Self.last - Self.first))
             let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(instant)))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import ControlAPI
 
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func theSampleConfigsDemoUsersHavePasswordDemo() throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../Config/ccagentd.conf").path
+        let path = Repository.path("Config/ccagentd.conf")
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains("Every demo password is"))
         let hashes = text.split(separator: "\n").compactMap { line -> String? in

@@ -42,9 +42,6 @@ func line(of needle: String, in text: String, base: String = baseConfig) -> Int 
     return (lines.firstIndex { $0.contains(needle) } ?? -1) + 1
 }
 
-/// The repository root, from this file's path: `Tests/ConfigTests/TestSupport.swift`.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
 enum Fixture {
     /// The copied `Fixtures` directory of the test bundle.
     static var directory: URL? { Bundle.module.resourceURL?.appendingPathComponent("Fixtures") }

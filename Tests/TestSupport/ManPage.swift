@@ -1,33 +1,33 @@
-import Foundation
+public import Foundation
 
 /// A man(7) page read just far enough to hold it against the code: the `.TH` fields, and every
 /// `.TP` entry with the section and subsection it is in, its tag and its paragraph as plain text.
-/// (A copy lives in Tests/ConfigTests: test targets share no sources.)
-struct ManPage {
-    struct Entry {
+/// (A copy lives in Tests/CcagentctlTests: test targets share no sources.)
+public struct ManPage: Sendable {
+    public struct Entry: Sendable {
         /// The `.SH` title, e.g. `SECTIONS`.
-        var section: String
+        public var section: String
         /// The `.SS` title, e.g. `type = general`; nil before the first one of the section.
-        var subsection: String?
+        public var subsection: String?
         /// The tag line as it renders, e.g. `log_format = json | text`.
-        var tag: String
+        public var tag: String
         /// The paragraph under the tag, up to the next entry, paragraph or indent.
-        var body: String
+        public var body: String
         /// The tag of the entry this one is indented under (`.RS` … `.RE`), if any.
-        var parent: String?
+        public var parent: String?
 
         /// The first word of the tag: the key, command or option it documents.
-        var name: String { String(tag.split(separator: " ").first ?? "") }
+        public var name: String { String(tag.split(separator: " ").first ?? "") }
     }
 
-    var header: [String] = []
-    var entries: [Entry] = []
+    public var header: [String] = []
+    public var entries: [Entry] = []
 
-    init(contentsOf url: URL) throws {
+    public init(contentsOf url: URL) throws {
         self.init(text: try String(contentsOf: url, encoding: .utf8))
     }
 
-    init(text: String) {
+    public init(text: String) {
         var section = "", subsection: String?
         var depth = 0
         var parent: String?
@@ -62,12 +62,12 @@ struct ManPage {
         }
     }
 
-    func entries(in section: String) -> [Entry] { entries.filter { $0.section == section } }
+    public func entries(in section: String) -> [Entry] { entries.filter { $0.section == section } }
 
     // MARK: - roff to text
 
     /// A request's name and its arguments (double quotes group words); nil for a text line.
-    static func macro(_ line: String) -> (name: String?, arguments: [String]) {
+    public static func macro(_ line: String) -> (name: String?, arguments: [String]) {
         guard line.hasPrefix(".") else { return (nil, []) }
         var arguments: [String] = []
         var word = "", quoted = false, started = false
@@ -90,7 +90,7 @@ struct ManPage {
 
     /// A line as it renders: font requests applied (their arguments joined, with spaces for `.B`
     /// and `.I`, without for the alternating ones), escapes replaced, font changes dropped.
-    static func plain(_ line: String) -> String {
+    public static func plain(_ line: String) -> String {
         let (name, arguments) = macro(line)
         let text: String
         switch name {
@@ -102,7 +102,7 @@ struct ManPage {
         return unescaped(text)
     }
 
-    static func unescaped(_ text: String) -> String {
+    public static func unescaped(_ text: String) -> String {
         let named = ["aq": "'", "ti": "~", "lq": "\"", "rq": "\"", "em": "--", "en": "-"]
         var out = ""
         var characters = text[...]

@@ -3,6 +3,7 @@ import AMI
 import AMISimulator
 import Foundation
 import SystemSupport
+import TestSupport
 
 /// A simulator on a free port with timings in milliseconds.
 struct LiveSimulator {
@@ -28,9 +29,9 @@ struct LiveSimulator {
         port = try simulator.start()
     }
 
-    func client(receiveBuffer: Int32? = nil) throws -> TestClient { try TestClient(port: port, receiveBuffer: receiveBuffer) }
+    func client() throws -> AMITestClient { try AMITestClient(port: port) }
 
-    func loggedIn(events: String? = nil) throws -> TestClient {
+    func loggedIn(events: String? = nil) throws -> AMITestClient {
         let client = try client()
         client.login(events: events)
         return client
@@ -40,8 +41,7 @@ struct LiveSimulator {
 /// The recorded transcripts (copied beside the AMI tests).
 enum Transcript {
     static var directory: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("AMITests/Fixtures")
+        Repository.root.appendingPathComponent("Tests/AMITests/Fixtures")
     }
 
     static func messages(_ name: String, sent: Bool) throws -> [AMIMessage] {
@@ -65,17 +65,7 @@ enum Transcript {
     }
 }
 
-/// Waits until `condition` holds, polling; false on timeout.
-func eventually(timeout: Duration = .seconds(3), _ condition: () -> Bool) -> Bool {
-    let deadline = ContinuousClock.now.advanced(by: timeout)
-    while ContinuousClock.now < deadline {
-        if condition() { return true }
-        Thread.sleep(forTimeInterval: 0.01)
-    }
-    return condition()
-}
-
 /// Every suite of this target runs one test at a time: their clients block on sockets, and
 /// blocking tests running side by side would take every thread of the cooperative pool (two on
 /// a two-core machine) from the async tests of other targets.
-@Suite(.serialized) enum SimulatorTests {}
+@Suite(.serialized, .timeLimit(.minutes(1))) enum SimulatorTests {}
