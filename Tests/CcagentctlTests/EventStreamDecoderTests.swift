@@ -66,4 +66,22 @@ struct EventStream: VerifiableDecoder {
         var decoder = EventStreamDecoder(maximumLineLength: 16)
         #expect(throws: EventStreamDecoder.Failure(limit: 16)) { try decoder.append(Array(String(repeating: "x", count: 17).utf8)) }
     }
+
+    /// What came before the bad line is the same however the socket cut the stream: read in one
+    /// piece, the events before it come with the failure.
+    @Test func eventsBeforeALineOverTheLimitAreNotLostWithIt() {
+        let stream = Array("data: one\n\ndata: two\n\n\(String(repeating: "x", count: 17))".utf8)
+        let expected = [ServerSentEvent(id: nil, event: "message", data: "one"), ServerSentEvent(id: nil, event: "message", data: "two")]
+        var whole = EventStreamDecoder(maximumLineLength: 16)
+        #expect(throws: EventStreamDecoder.Failure(limit: 16, completed: expected)) { try whole.append(stream) }
+        // Byte by byte: each event comes as its blank line arrives, and the failure brings none.
+        var pieces = EventStreamDecoder(maximumLineLength: 16)
+        var seen: [ServerSentEvent] = []
+        var failure: EventStreamDecoder.Failure?
+        for byte in stream {
+            do { seen += try pieces.append([byte]) } catch { failure = error; seen += error.completed; break }
+        }
+        #expect(seen == expected)
+        #expect(failure?.limit == 16)
+    }
 }

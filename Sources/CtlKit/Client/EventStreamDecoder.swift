@@ -24,12 +24,15 @@ public struct EventStreamDecoder: Sendable {
         self.maximumLineLength = maximumLineLength
     }
 
-    /// A line that is too long.
+    /// A line that is too long, with the events the same bytes completed before it: what came
+    /// before the bad line must not depend on how the socket cut the stream.
     public struct Failure: Error, Sendable, Equatable {
         public let limit: Int
+        public let completed: [ServerSentEvent]
 
-        public init(limit: Int) {
+        public init(limit: Int, completed: [ServerSentEvent] = []) {
             self.limit = limit
+            self.completed = completed
         }
     }
 
@@ -47,7 +50,7 @@ public struct EventStreamDecoder: Sendable {
                 if let event = endLine() { events.append(event) }
             default:
                 line.append(byte)
-                if line.count > maximumLineLength { throw Failure(limit: maximumLineLength) }
+                if line.count > maximumLineLength { throw Failure(limit: maximumLineLength, completed: events) }
             }
         }
         return events

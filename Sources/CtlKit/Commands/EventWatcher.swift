@@ -82,6 +82,7 @@ struct EventWatcher {
             do {
                 events = try decoder.append(bytes)
             } catch {
+                for event in error.completed { console.output.write(json ? formatter.json(event) : formatter.human(event)) }
                 throw .malformedAnswer("an event stream line longer than \(error.limit) bytes")
             }
             for event in events { console.output.write(json ? formatter.json(event) : formatter.human(event)) }
