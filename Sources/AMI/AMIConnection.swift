@@ -97,6 +97,14 @@ public final class AMIConnection: Sendable {
         return try result.get()
     }
 
+    /// Returns once the connection's thread has run every command queued before this call: a
+    /// `send` made before it is then in flight (or already answered). For tests.
+    func commandsQueuedSoFarHaveRun() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            loop.execute { done.resume() }
+        }
+    }
+
     /// Logs off (waiting up to `grace` for Asterisk's `Goodbye`), closes the socket, fails what
     /// is still pending, ends the event stream and stops the thread.
     public func shutdown(grace: Duration = .seconds(2)) async {

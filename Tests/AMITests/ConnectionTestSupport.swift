@@ -56,12 +56,3 @@ func testConfiguration(port: Int, secret: String = "s3cret") -> AMIConnectionCon
         connectTimeout: .seconds(2), loginTimeout: .seconds(5),
         backoff: Backoff(initial: .milliseconds(20), maximum: .milliseconds(200)))
 }
-
-/// `send` as a `Result`, for `async let`.
-func result(of connection: AMIConnection, _ action: AMIAction, timeout: Duration? = nil) async -> Result<AMIResponse, AMIError> {
-    do {
-        return .success(try await connection.send(action, timeout: timeout))
-    } catch {
-        return .failure(error)
-    }
-}
