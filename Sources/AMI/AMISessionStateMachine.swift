@@ -9,9 +9,21 @@ import SystemSupport
 /// `Caller` is whatever the shell needs to answer whoever sent an action (a completion closure;
 /// a name in tests). The machine only logs, through the logger it is given.
 struct AMISessionStateMachine<Instant: InstantProtocol<Duration>, Caller> {
+    /// Where the session is. Only `loggedIn` takes actions; `authenticationFailed` waits for a
+    /// new configuration, `stopped` for nothing.
     enum State: Equatable {
-        case idle, resolving, connecting, awaitingBanner, loggingIn, loggedIn, waitingToRetry
-        case authenticationFailed, stopped
+        case idle
+        case resolving
+        /// To `address`; `remainingAddresses` are tried after it.
+        case connecting
+        case awaitingBanner
+        /// The `Challenge` or `Login` is out.
+        case loggingIn
+        case loggedIn
+        /// The connection was lost; a `retry` timer is armed.
+        case waitingToRetry
+        case authenticationFailed
+        case stopped
     }
 
     /// Why an action was sent: for a caller, or for the session itself.

@@ -54,6 +54,11 @@ final class SessionDriver {
 
     var lastWritten: AMIMessage? { written.last?.last }
 
+    /// Whether any field of any log record holds `text`.
+    func logMentions(_ text: String) -> Bool {
+        logs.records.contains { record in record.fields.contains { $0.1.description.contains(text) } }
+    }
+
     func answers(to caller: String) -> [Result<AMIResponse, AMIError>] {
         answers.filter { $0.caller == caller }.map(\.result)
     }
@@ -111,9 +116,8 @@ final class SessionDriver {
 
     func loseConnection(_ reason: String = "Asterisk closed the connection") { perform(machine.connectionLost(reason, at: now)) }
 
-    /// From idle, or from a retry or resolution under way: connects, reads the banner and
-    /// answers the plain `Login`, then sends `FullyBooted` with `uptime`.
-    func logIn(uptime: Int = 5, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    /// From idle, or from a retry or resolution under way: resolves, connects and reads the banner.
+    func connectThroughBanner(sourceLocation: SourceLocation = #_sourceLocation) throws {
         if state == .idle { start() }
         if state == .waitingToRetry, let retry = timers.first(where: { if case .retry = $0.timer { true } else { false } }) {
             advance(to: retry.deadline)
@@ -121,6 +125,11 @@ final class SessionDriver {
         try resolve(sourceLocation: sourceLocation)
         connect()
         banner()
+    }
+
+    /// `connectThroughBanner`, then accepts the plain `Login` and sends `FullyBooted` with `uptime`.
+    func logIn(uptime: Int = 5, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try connectThroughBanner(sourceLocation: sourceLocation)
         let login = try #require(lastWritten, sourceLocation: sourceLocation)
         #expect(login["Action"] == "Login", sourceLocation: sourceLocation)
         receive(FakeAsterisk.loginAccepted(login, uptime: uptime))

@@ -5,6 +5,14 @@ import SystemSupport
 /// The keepalive on a manual clock: a `Ping` every interval, the connection declared dead when
 /// one goes unanswered for the ping timeout.
 @Suite struct SessionKeepaliveTests {
+    /// A `Ping` every 100 ms, each answered within 300 ms.
+    static let fastKeepalive = {
+        var configuration = manualConfiguration()
+        configuration.pingInterval = .milliseconds(100)
+        configuration.pingTimeout = .milliseconds(300)
+        return configuration
+    }()
+
     @Test func aPingGoesOutEveryIntervalWhileTheyAreAnswered() throws {
         let driver = SessionDriver()
         try driver.logIn()
@@ -24,10 +32,7 @@ import SystemSupport
 
     /// Was a live test with a 100 ms interval and a 300 ms timeout.
     @Test func aPeerThatStopsAnsweringIsDeclaredDeadByThePingTimeout() throws {
-        var configuration = manualConfiguration()
-        configuration.pingInterval = .milliseconds(100)
-        configuration.pingTimeout = .milliseconds(300)
-        let driver = SessionDriver(configuration: configuration)
+        let driver = SessionDriver(configuration: Self.fastKeepalive)
         try driver.logIn()
         driver.advance(by: .milliseconds(100))
         #expect(driver.lastWritten?["Action"] == "Ping")
@@ -45,10 +50,7 @@ import SystemSupport
     }
 
     @Test func aPongWithinTheTimeoutKeepsTheConnection() throws {
-        var configuration = manualConfiguration()
-        configuration.pingInterval = .milliseconds(100)
-        configuration.pingTimeout = .milliseconds(300)
-        let driver = SessionDriver(configuration: configuration)
+        let driver = SessionDriver(configuration: Self.fastKeepalive)
         try driver.logIn()
         driver.advance(by: .milliseconds(100))
         let first = try #require(driver.lastWritten)
@@ -62,10 +64,7 @@ import SystemSupport
     }
 
     @Test func aPingOfAnEarlierConnectionNeverEndsTheCurrentOne() throws {
-        var configuration = manualConfiguration()
-        configuration.pingInterval = .milliseconds(100)
-        configuration.pingTimeout = .milliseconds(300)
-        let driver = SessionDriver(configuration: configuration)
+        let driver = SessionDriver(configuration: Self.fastKeepalive)
         try driver.logIn()
         driver.advance(by: .milliseconds(100))
         let stale = try #require(driver.lastWritten)

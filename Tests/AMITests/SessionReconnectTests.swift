@@ -135,10 +135,7 @@ import SystemSupport
         try driver.logIn(uptime: before)
         driver.advance(by: .milliseconds(2100))
         driver.loseConnection()
-        driver.advance(by: .milliseconds(20))
-        try driver.resolve()
-        driver.connect()
-        driver.banner()
+        try driver.connectThroughBanner()
         let login = try #require(driver.lastWritten)
         try driver.answer(login, [("Response", "Success"), ("Message", "Authentication accepted")])
         var booted: [(String, String)] = [("Event", "FullyBooted"), ("Privilege", "system,all")]
