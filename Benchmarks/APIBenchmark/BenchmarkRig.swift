@@ -1,3 +1,4 @@
+import Crypt
 import AMISimulator
 import Config
 import ControlAPI

@@ -3,6 +3,9 @@ import Daemon
 import Synchronization
 import Testing
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 @Suite struct EventHubTests {
     final class Collector: EventSink {

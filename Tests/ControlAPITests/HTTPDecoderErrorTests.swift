@@ -1,6 +1,9 @@
 import Testing
 import TestSupport
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 /// Every limit and every malformed request gets its status, and the decoder stays failed.
 @Suite struct HTTPDecoderErrorTests {

@@ -1,6 +1,9 @@
 import Testing
 import TestSupport
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 /// Random and mutated streams: no crash, the same outcome however they are cut, and never more
 /// held than the limits allow.

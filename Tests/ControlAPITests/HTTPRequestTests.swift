@@ -1,5 +1,8 @@
 import Testing
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 /// What a decoded request says: target parts, headers, keep-alive, expectations.
 @Suite struct HTTPRequestTests {

@@ -1,4 +1,7 @@
 import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 import Dispatch
 import Foundation
 import SystemSupport

@@ -3,6 +3,9 @@ import Foundation
 import SystemSupport
 import Testing
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 @Suite struct ReportDayTests {
     static let noon = Timestamp(millisecondsSince1970: 1_795_262_400_000)  // 2026-11-21T12:00:00Z

@@ -1,5 +1,8 @@
 import Testing
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 @Suite struct ServerSentEventTests {
     static func text(_ event: ServerSentEvent) -> String { String(decoding: event.serialized(), as: UTF8.self) }

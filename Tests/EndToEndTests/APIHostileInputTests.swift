@@ -2,6 +2,9 @@
 import Glibc
 #endif
 import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 import Foundation
 import Testing
 import TestSupport

@@ -1,5 +1,8 @@
 import AgentCore
 import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 import CtlKit
 import Foundation
 import Store

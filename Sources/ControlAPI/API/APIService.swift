@@ -1,3 +1,6 @@
+import HTTPWire
+import HTTPServing
+import Crypt
 public import Config
 public import Daemon
 import Dispatch

@@ -3,6 +3,9 @@ import Testing
 import TestSupport
 
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 /// Hashes made outside this code: `openssl passwd -6|-5 -salt ccagentdTest 'correct horse'`;
 /// yescrypt and bcrypt by the system's libcrypt through Python's `crypt` module at dev time

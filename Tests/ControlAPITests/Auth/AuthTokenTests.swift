@@ -1,6 +1,9 @@
 import Testing
 
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 @Suite struct AuthTokenTests {
     @Test func constantTimeEqualsAnswersLikeEquality() {
