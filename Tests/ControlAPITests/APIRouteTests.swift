@@ -1,5 +1,6 @@
 import AgentCore
 import Testing
+import ControlPort
 @testable import ControlAPI
 @testable import Crypt
 @testable import HTTPServing

@@ -1,6 +1,7 @@
 import SystemSupport
 import Testing
 
+import ControlPort
 @testable import ControlAPI
 @testable import Crypt
 @testable import HTTPServing

@@ -1,4 +1,5 @@
 import TestSupport
+import ControlPort
 @testable import ControlAPI
 @testable import Crypt
 @testable import HTTPServing

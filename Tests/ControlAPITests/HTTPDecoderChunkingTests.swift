@@ -1,5 +1,6 @@
 import Testing
 import TestSupport
+import ControlPort
 @testable import ControlAPI
 @testable import Crypt
 @testable import HTTPServing

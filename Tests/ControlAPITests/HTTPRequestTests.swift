@@ -1,4 +1,5 @@
 import Testing
+import ControlPort
 @testable import ControlAPI
 @testable import Crypt
 @testable import HTTPServing

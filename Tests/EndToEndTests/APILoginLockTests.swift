@@ -1,3 +1,4 @@
+import ControlPort
 import ControlAPI
 @testable import Crypt
 @testable import HTTPServing

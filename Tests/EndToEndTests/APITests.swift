@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ControlPort
 import ControlAPI
 @testable import Crypt
 @testable import HTTPServing

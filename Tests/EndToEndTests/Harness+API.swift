@@ -1,4 +1,5 @@
 import AgentCore
+import ControlPort
 import ControlAPI
 @testable import Crypt
 @testable import HTTPServing

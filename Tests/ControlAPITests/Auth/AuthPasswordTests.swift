@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
+import ControlPort
 @testable import ControlAPI
 @testable import Crypt
 @testable import HTTPServing
