@@ -26,17 +26,28 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt", providers: [.apt(["libcrypt-dev"])]),
         .target(name: "Store", dependencies: ["CSQLite", "AgentCore", "SystemSupport"], swiftSettings: strict),
+        // What the control API may ask of the daemon (`ControlPort`) and the values that cross it.
+        .target(name: "ControlPort", dependencies: ["AgentCore", "Config", "SystemSupport"], swiftSettings: strict),
         .target(
-            name: "Daemon", dependencies: ["AMI", "AgentCore", "Config", "Store", "SystemSupport"], swiftSettings: strict),
+            name: "Daemon", dependencies: ["AMI", "AgentCore", "Config", "ControlPort", "Store", "SystemSupport"],
+            swiftSettings: strict),
         .target(name: "AMISimulator", dependencies: ["AMI", "SystemSupport"], swiftSettings: strict),
+        // The HTTP wire format, for the server and for ccagentctl: request and response codecs,
+        // headers, status, JSON, server-sent events, dates.
+        .target(name: "HTTPWire", dependencies: ["SystemSupport"], swiftSettings: strict),
+        // libcrypt: password hashes and checks, random bytes, constant-time comparison.
+        .target(name: "Crypt", dependencies: ["CCrypt", "SystemSupport"], swiftSettings: strict),
+        // The HTTP/1.1 server on SystemSupport's event loop: connections, limits, keep-alive, streams.
+        .target(name: "HTTPServing", dependencies: ["HTTPWire", "SystemSupport"], swiftSettings: strict),
         .target(
-            name: "ControlAPI", dependencies: ["SystemSupport", "CCrypt", "AgentCore", "Config", "Daemon", "Store"],
+            name: "ControlAPI",
+            dependencies: ["HTTPWire", "HTTPServing", "Crypt", "SystemSupport", "AgentCore", "Config", "ControlPort"],
             swiftSettings: strict),
         .executableTarget(
-            name: "ccagentd", dependencies: ["Daemon", "ControlAPI", "Config", "AgentCore", "SystemSupport"],
+            name: "ccagentd", dependencies: ["Daemon", "ControlAPI", "ControlPort", "Config", "AgentCore", "SystemSupport"],
             exclude: ["ccagentd.8"], swiftSettings: strict),
         .executableTarget(name: "amisim", dependencies: ["AMISimulator", "AMI", "SystemSupport"], swiftSettings: strict),
-        .target(name: "CtlKit", dependencies: ["ControlAPI", "SystemSupport"], swiftSettings: strict),
+        .target(name: "CtlKit", dependencies: ["HTTPWire", "Crypt", "SystemSupport"], swiftSettings: strict),
         .executableTarget(name: "ccagentctl", dependencies: ["CtlKit", "SystemSupport"], exclude: ["ccagentctl.1"], swiftSettings: strict),
         .executableTarget(
             name: "AgentCoreBenchmark", dependencies: ["AgentCore"], path: "Benchmarks/AgentCoreBenchmark",
@@ -45,10 +56,10 @@ let package = Package(
             name: "AMIDecoderBenchmark", dependencies: ["AMI"], path: "Benchmarks/AMIDecoderBenchmark",
             swiftSettings: strict),
         .executableTarget(
-            name: "DaemonBenchmark", dependencies: ["Daemon", "AMISimulator", "AMI", "AgentCore", "Config", "SystemSupport"],
+            name: "DaemonBenchmark", dependencies: ["Daemon", "ControlPort", "AMISimulator", "AMI", "AgentCore", "Config", "SystemSupport"],
             path: "Benchmarks/DaemonBenchmark", swiftSettings: strict),
         .executableTarget(
-            name: "APIBenchmark", dependencies: ["ControlAPI", "Daemon", "AMISimulator", "Config", "SystemSupport"],
+            name: "APIBenchmark", dependencies: ["ControlAPI", "ControlPort", "Crypt", "HTTPWire", "Daemon", "AMISimulator", "Config", "SystemSupport"],
             path: "Benchmarks/APIBenchmark", swiftSettings: strict),
         // Test-only helpers shared by every test target (never linked into a product): loopback
         // clients, the AMI test client, child processes, fake systemd, temp directories, waiting,
@@ -69,28 +80,28 @@ let package = Package(
             swiftSettings: strict),
         // Runs StoreCrashHelper as a process.
         .testTarget(
-            name: "StoreTests", dependencies: ["Store", "AgentCore", "StoreCrashHelper", "SystemSupport", "TestSupport"],
+            name: "StoreTests", dependencies: ["Store", "AgentCore", "ControlPort", "StoreCrashHelper", "SystemSupport", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "AMISimulator", "AMI", "AgentCore", "Config", "Store", "SystemSupport", "TestSupport"],
+            dependencies: ["ControlPort", "Daemon", "AMISimulator", "AMI", "AgentCore", "Config", "Store", "SystemSupport", "TestSupport"],
             swiftSettings: strict),
         // Also runs the built amisim as a process.
         .testTarget(
             name: "AMISimulatorTests", dependencies: ["AMISimulator", "AMI", "SystemSupport", "TestSupport", "amisim"],
             swiftSettings: strict),
         .testTarget(
-            name: "ControlAPITests", dependencies: ["ControlAPI", "AgentCore", "Daemon", "SystemSupport", "TestSupport"],
+            name: "ControlAPITests", dependencies: ["ControlPort", "ControlAPI", "HTTPWire", "HTTPServing", "Crypt", "AgentCore", "Daemon", "SystemSupport", "TestSupport"],
             swiftSettings: strict),
         // Also runs the built ccagentctl as a process.
         .testTarget(
-            name: "CcagentctlTests", dependencies: ["CtlKit", "ControlAPI", "SystemSupport", "TestSupport", "ccagentctl"],
+            name: "CcagentctlTests", dependencies: ["ControlPort", "CtlKit", "HTTPWire", "HTTPServing", "Crypt", "ControlAPI", "SystemSupport", "TestSupport", "ccagentctl"],
             swiftSettings: strict),
         // Runs the built ccagentd, amisim and ccagentctl as processes.
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "AMI", "AgentCore", "Store", "ControlAPI", "CtlKit", "SystemSupport", "TestSupport", "ccagentd", "amisim",
+                "AMI", "AgentCore", "Store", "ControlAPI", "ControlPort", "HTTPWire", "HTTPServing", "Crypt", "CtlKit", "SystemSupport", "TestSupport", "ccagentd", "amisim",
                 "ccagentctl",
             ],
             swiftSettings: strict),

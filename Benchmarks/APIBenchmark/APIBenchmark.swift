@@ -14,6 +14,7 @@
 //
 // Any wrong answer is an error: the figures are printed and the run fails (exit 1). Results go
 // to standard output, progress and the daemon's notice-level log lines to standard error.
+import ControlPort
 import ControlAPI
 import Foundation
 import SystemSupport

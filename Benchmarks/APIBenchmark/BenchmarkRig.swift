@@ -1,5 +1,7 @@
+import Crypt
 import AMISimulator
 import Config
+import ControlPort
 import ControlAPI
 import Daemon
 import Foundation

@@ -23,6 +23,7 @@ import AMI
 import AMISimulator
 import AgentCore
 import Config
+import ControlPort
 import Daemon
 import Foundation
 import SystemSupport

@@ -1,3 +1,4 @@
+import ControlPort
 public import AgentCore
 import Store
 

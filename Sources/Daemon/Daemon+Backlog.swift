@@ -1,3 +1,4 @@
+import ControlPort
 import SystemSupport
 
 extension Daemon {

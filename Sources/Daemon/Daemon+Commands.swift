@@ -1,4 +1,5 @@
-public import AgentCore
+import ControlPort
+import AgentCore
 import Store
 
 extension Daemon {
@@ -67,13 +68,6 @@ extension Daemon {
 }
 
 extension Command {
-    /// The agent the command is about.
-    public var agent: AgentID {
-        switch self {
-        case .login(let agent, _), .logout(let agent), .setStatus(let agent, _): agent
-        }
-    }
-
     var auditAction: String {
         switch self {
         case .login: "login"

@@ -1,3 +1,4 @@
+import ControlPort
 import AgentCore
 import Store
 import SystemSupport

@@ -1,4 +1,5 @@
-public import AMI
+public import ControlPort
+import AMI
 public import AgentCore
 public import Config
 import Store
@@ -21,6 +22,8 @@ public final class Daemon: @unchecked Sendable {
     var settings: LoadedConfiguration
     var machine: AgentStateMachine
     let store: Store
+    /// Reports read the store through a connection of their own, off the daemon's thread.
+    let reports: ReportReader
     var connection: AMIConnection?
     var counters = DaemonMetrics()
     /// AMI events on their way from the connection's thread; counts read from any thread.
@@ -70,6 +73,7 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             throw .store(path: configuration.general.database, error.description)
         }
+        reports = ReportReader(path: configuration.general.database)
         machine = AgentStateMachine(configuration: configuration.core)
         try restore()
     }
@@ -141,7 +145,8 @@ public final class Daemon: @unchecked Sendable {
 
     var snapshot: DaemonSnapshot {
         DaemonSnapshot(
-            machine: machine, settings: settings, metrics: metrics, ami: amiState, storeWritable: storeWritable,
+            machine: machine, settings: settings, metrics: metrics,
+            ami: AsteriskLink(name: amiState.name, isLoggedIn: amiState.isLoggedIn, description: amiState.description), storeWritable: storeWritable,
             inFlight: inFlight)
     }
 
@@ -152,17 +157,6 @@ public final class Daemon: @unchecked Sendable {
             for observer in stateObservers { observer(event, state) }
         }
     }
-}
-
-/// A copy of the daemon's state at one moment.
-public struct DaemonSnapshot: Sendable {
-    public var machine: AgentStateMachine
-    public var settings: LoadedConfiguration
-    public var metrics: DaemonMetrics
-    public var ami: AMIConnectionState
-    public var storeWritable: Bool
-    /// Queue actions sent and not yet answered.
-    public var inFlight: Int
 }
 
 public enum DaemonError: Error, Sendable, Equatable, CustomStringConvertible {

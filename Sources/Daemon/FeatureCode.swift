@@ -1,3 +1,4 @@
+import ControlPort
 import AMI
 import AgentCore
 

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import ControlPort
 import Glibc
 #endif
 public import AgentCore

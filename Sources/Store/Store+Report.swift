@@ -1,5 +1,5 @@
 public import AgentCore
-public import SystemSupport
+import SystemSupport
 
 extension Store {
     /// Milliseconds the agent spent in each status within `day`, from the history: each
@@ -24,24 +24,5 @@ extension Store {
         }
         totals[status, default: 0] += end.millisecondsSince1970 - start.millisecondsSince1970
         return totals.filter { $0.value > 0 }
-    }
-
-    /// The calendar day containing `time` in `zone` (the call center's, not UTC).
-    public static func day(containing time: Timestamp, in zone: ZoneInfo) -> Range<Timestamp> {
-        day(date(containing: time, in: zone), in: zone)
-    }
-
-    /// The calendar date in `zone` at `time`.
-    public static func date(containing time: Timestamp, in zone: ZoneInfo) -> CivilDate {
-        let milliseconds = time.millisecondsSince1970
-        let seconds = milliseconds / 1000 - (milliseconds % 1000 < 0 ? 1 : 0)  // rounded down, before 1970 too
-        return zone.civilDate(at: seconds)
-    }
-
-    /// `date` in `zone`, from its first instant to the next day's (see `ZoneInfo.startOfDay`):
-    /// 24 hours, 23 or 25 on a DST change.
-    public static func day(_ date: CivilDate, in zone: ZoneInfo) -> Range<Timestamp> {
-        let seconds = zone.day(date)
-        return Timestamp(millisecondsSince1970: seconds.lowerBound * 1000)..<Timestamp(millisecondsSince1970: seconds.upperBound * 1000)
     }
 }

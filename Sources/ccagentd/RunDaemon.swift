@@ -1,3 +1,4 @@
+import ControlPort
 import AgentCore
 import Config
 import ControlAPI
@@ -90,7 +91,7 @@ private func startAPI(
 ) -> APIService? {
     let api: APIService
     do {
-        api = try APIService(daemon: daemon, settings: configuration.api, databasePath: configuration.general.database, logger: logger)
+        api = try APIService(daemon: daemon, settings: configuration.api, logger: logger)
     } catch {
         listeners.close()
         logger.log(.critical, "api.start_failed", [("listen", "the API"), ("error", "\(error)")])

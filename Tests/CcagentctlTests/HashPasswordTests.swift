@@ -1,4 +1,7 @@
 import CtlKit
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 import Testing
 
 @Suite struct HashPasswordTests {

@@ -3,6 +3,9 @@ import Testing
 import TestSupport
 
 @testable import CtlKit
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 /// ccagentctl(1) against `CommandCatalog`: every command with its arguments, every option, the
 /// exit statuses, the environment and the version. A command or option added to the catalog

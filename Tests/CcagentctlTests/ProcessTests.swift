@@ -1,7 +1,11 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ControlPort
 import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 import Foundation
 import Testing
 import TestSupport

@@ -1,4 +1,7 @@
 import CtlKit
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 import Foundation
 import Synchronization
 import SystemSupport

@@ -1,6 +1,10 @@
 import AgentCore
 import Testing
+import ControlPort
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 @Suite struct APIRouteTests {
     static func route(_ method: String, _ path: String) -> Result<APIRoute, APIFailure> {

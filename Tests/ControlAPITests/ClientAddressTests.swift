@@ -1,7 +1,11 @@
 import SystemSupport
 import Testing
 
+import ControlPort
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 /// `X-Forwarded-For` is believed only from a trusted proxy, and only as far as the proxies we
 /// trust wrote it: from the right.

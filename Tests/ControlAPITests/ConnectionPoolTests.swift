@@ -1,6 +1,10 @@
 import Testing
 
+import ControlPort
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 /// The pool's idle list: the longest idle is the one that became idle first and stayed so,
 /// whatever leaves the list from its front, middle or end.

@@ -1,5 +1,9 @@
 import TestSupport
+import ControlPort
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 /// What a decoder made of a stream: the requests, then the error that ended it, if any.
 typealias Outcome = DecoderOutput<HTTPRequest, HTTPError>

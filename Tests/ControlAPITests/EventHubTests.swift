@@ -1,8 +1,12 @@
 import AgentCore
+import ControlPort
 import Daemon
 import Synchronization
 import Testing
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 @Suite struct EventHubTests {
     final class Collector: EventSink {
@@ -48,7 +52,7 @@ import Testing
         hub.subscribe(connectionID: 2, actor: .user("bea"), stream: bea, lastEventID: nil, machine: Self.machine)
         hub.subscribe(connectionID: 3, actor: .admin("ops"), stream: admin, lastEventID: nil, machine: Self.machine)
         for agent: AgentID in ["dana", "eli", "noa"] { hub.publish(Self.change(agent, to: "break"), machine: Self.machine) }
-        hub.publish(.ami(.loggedIn), machine: Self.machine)
+        hub.publish(.ami(AsteriskLink(name: "logged_in", isLoggedIn: true, description: "logged in")), machine: Self.machine)
         hub.publish(.reconciled(actions: 3), machine: Self.machine)
         hub.publish(.configurationReloaded, machine: Self.machine)
 

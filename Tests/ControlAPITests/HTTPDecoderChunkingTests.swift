@@ -1,6 +1,10 @@
 import Testing
 import TestSupport
+import ControlPort
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 /// The same stream decodes to the same requests (and the same error) however the socket cut it.
 @Suite struct HTTPDecoderChunkingTests {

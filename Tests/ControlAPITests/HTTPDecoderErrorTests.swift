@@ -1,6 +1,10 @@
 import Testing
 import TestSupport
+import ControlPort
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 /// Every limit and every malformed request gets its status, and the decoder stays failed.
 @Suite struct HTTPDecoderErrorTests {

@@ -1,6 +1,10 @@
 import Testing
 import TestSupport
+import ControlPort
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 /// Random and mutated streams: no crash, the same outcome however they are cut, and never more
 /// held than the limits allow.

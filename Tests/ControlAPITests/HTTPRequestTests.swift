@@ -1,5 +1,9 @@
 import Testing
+import ControlPort
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 /// What a decoded request says: target parts, headers, keep-alive, expectations.
 @Suite struct HTTPRequestTests {

@@ -1,5 +1,9 @@
 import Testing
+import ControlPort
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 @Suite struct HTTPResponseTests {
     static let date = "Sat, 21 Nov 2026 21:00:00 GMT"

@@ -1,4 +1,8 @@
+import ControlPort
 import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 import Foundation
 import SystemSupport
 import Testing

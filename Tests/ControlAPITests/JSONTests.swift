@@ -1,6 +1,10 @@
 import Testing
 import TestSupport
+import ControlPort
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 @Suite struct JSONTests {
     static func text(_ value: JSONValue) -> String { String(decoding: value.serialized(), as: UTF8.self) }

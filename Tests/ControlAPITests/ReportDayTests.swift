@@ -2,7 +2,11 @@ import AgentCore
 import Foundation
 import SystemSupport
 import Testing
+import ControlPort
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 @Suite struct ReportDayTests {
     static let noon = Timestamp(millisecondsSince1970: 1_795_262_400_000)  // 2026-11-21T12:00:00Z
@@ -40,7 +44,7 @@ import Testing
             statuses: CoreConfiguration.builtInStatuses, skills: [:], extensions: [:],
             users: ["dana": UserDefinition(login: "dana", name: "Dana")], remote: RemoteSettings())
         let day = ReportDay(name: "2026-11-21", timeZone: ZoneInfo(identifier: "Asia/Jerusalem") ?? .utc, range: Self.noon..<Self.noon)
-        let days = [ReportReader.AgentDay(agent: "dana", milliseconds: ["connected": 60_400, "incoming_call": 120_000], incoming: 2, outgoing: 0)]
+        let days = [AgentDay(agent: "dana", milliseconds: ["connected": 60_400, "incoming_call": 120_000], incoming: 2, outgoing: 0)]
         let json = APIRouter.report(days, day: day, configuration: configuration)
         let statuses = json["agents"]?.arrayValue?.first?["statuses"]?.arrayValue ?? []
         #expect(statuses.map { $0["status"] } == ["incoming_call", "connected"])

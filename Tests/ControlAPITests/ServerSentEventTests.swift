@@ -1,5 +1,9 @@
 import Testing
+import ControlPort
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 @Suite struct ServerSentEventTests {
     static func text(_ event: ServerSentEvent) -> String { String(decoding: event.serialized(), as: UTF8.self) }

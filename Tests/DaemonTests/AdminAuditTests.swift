@@ -1,4 +1,5 @@
 import AgentCore
+import ControlPort
 @testable import Daemon
 import Foundation
 import Store

@@ -1,5 +1,6 @@
 import AMISimulator
 import AgentCore
+import ControlPort
 import Daemon
 import Foundation
 import Store

@@ -2,6 +2,7 @@ import AMI
 import AMISimulator
 import AgentCore
 import Config
+import ControlPort
 import Daemon
 import Foundation
 import Synchronization

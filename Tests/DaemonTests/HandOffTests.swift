@@ -1,6 +1,7 @@
 import AMI
 import AMISimulator
 import AgentCore
+import ControlPort
 @testable import Daemon
 import Foundation
 import Store

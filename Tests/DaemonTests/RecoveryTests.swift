@@ -1,6 +1,7 @@
 import AMISimulator
 import AgentCore
 import Config
+import ControlPort
 import Daemon
 import Foundation
 import Store

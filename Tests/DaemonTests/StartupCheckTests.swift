@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Config
+import ControlPort
 @testable import Daemon
 import Foundation
 import SystemSupport

@@ -1,6 +1,7 @@
 import AMISimulator
 import AgentCore
 import Config
+import ControlPort
 @testable import Daemon
 import Foundation
 @testable import Store

@@ -1,5 +1,9 @@
 import AgentCore
+import ControlPort
 import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 import CtlKit
 import Foundation
 import Store

@@ -1,3 +1,4 @@
+import ControlPort
 import AgentCore
 import Foundation
 import Testing
@@ -46,10 +47,10 @@ import SystemSupport
     @Test func theDayFollowsTheCallCentersTimeZone() throws {
         let zone = try #require(ZoneInfo(identifier: "Asia/Jerusalem"))
         // 2026-03-09 21:30 UTC is 23:30 in Jerusalem (UTC+2 that day).
-        let day = Store.day(containing: Self.at(hours: 21.5), in: zone)
+        let day = zone.timestamps(ofDayContaining: Self.at(hours: 21.5))
         #expect(day.lowerBound == Self.at(hours: -2))
         #expect(day.upperBound == Self.at(hours: 22))
-        let utc = Store.day(containing: Self.at(hours: 21.5), in: .utc)
+        let utc = ZoneInfo.utc.timestamps(ofDayContaining: Self.at(hours: 21.5))
         #expect(utc == Self.midnight..<Self.at(hours: 24))
     }
 }

@@ -1,3 +1,6 @@
+import HTTPWire
+import HTTPServing
+import Crypt
 import AgentCore
 
 /// Why the API refuses a request: the status, a stable `code` for programs and a message for

@@ -1,3 +1,6 @@
+import HTTPWire
+import HTTPServing
+import Crypt
 import AgentCore
 import Config
 import SystemSupport

@@ -1,3 +1,6 @@
+import HTTPWire
+import HTTPServing
+import Crypt
 import AgentCore
 
 /// Every route of the API (docs/API.md), matched from a method and a decoded path.

@@ -1,5 +1,8 @@
+import HTTPWire
+import HTTPServing
+import Crypt
 import AgentCore
-import Daemon
+import ControlPort
 
 extension APIRouter {
     /// `GET /healthz`: 200 when Asterisk is logged in and the store takes writes, else 503 with
@@ -27,7 +30,7 @@ extension APIRouter {
         out.single("ccagentd_ami_connected", "gauge", "1 while the AMI connection is logged in.", state.ami.isLoggedIn ? 1 : 0)
         out.labelled(
             "ccagentd_ami_state", "gauge", "The AMI connection's state (1 for the current one).", by: "state",
-            ["idle", "connecting", "logged_in", "lost", "retrying", "authentication_failed", "stopped"].map { ($0, state.ami.name == $0 ? 1 : 0) })
+            AsteriskLink.names.map { ($0, state.ami.name == $0 ? 1 : 0) })
         out.single("ccagentd_ami_reconnects_total", "counter", "AMI logins after the first one.", counters.reconnects)
         out.single("ccagentd_ami_events_read_total", "counter", "AMI events read.", counters.eventsRead)
         out.single("ccagentd_ami_events_queued", "gauge", "AMI inputs (events and connection changes) read and not yet handled by the daemon's thread.", counters.eventsQueued)

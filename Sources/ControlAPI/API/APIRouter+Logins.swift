@@ -1,4 +1,7 @@
-import Daemon
+import HTTPWire
+import HTTPServing
+import Crypt
+import ControlPort
 import SystemSupport
 
 extension APIRouter {
@@ -14,7 +17,7 @@ extension APIRouter {
         }
         let left = limiter.lockedFor(login: login, now: .now)
         let detail = left.map { "it was locked for \(Self.wholeSeconds($0)) s more" } ?? "it was not locked"
-        daemon.audit(actor: caller.actor, source: caller.source, action: "unlock", target: login, detail: detail) { [self] storeFailure in
+        daemon.audit(actor: caller.actor, source: caller.source, action: "unlock", target: login, outcome: "ok", detail: detail) { [self] storeFailure in
             if let storeFailure { return responder.respond(APIFailure.storeUnavailable(storeFailure).response) }
             limiter.unlock(login: login, now: .now)
             logger.notice(

@@ -1,11 +1,14 @@
+import HTTPWire
+import HTTPServing
+import Crypt
 import AgentCore
-import Daemon
+import ControlPort
 
 extension APIRouter {
     /// `GET /v1/reports/time-in-status`: time in each status and calls, per agent the caller
     /// may see, for one calendar day. The store is read on the report reader's queue.
     func timeInStatusReport(_ request: HTTPRequest, caller: Caller, machine: AgentStateMachine, responder: HTTPResponder) {
-        let now = WallClock.now()
+        let now = daemon.now()
         let day: ReportDay
         switch ReportDay.parse(day: request.queryValue("day"), zone: request.queryValue("tz"), now: now) {
         case .success(let parsed): day = parsed
@@ -21,7 +24,7 @@ extension APIRouter {
                 .map(\.login).sorted()
         }
         let configuration = machine.configuration
-        reports.timeInStatus(agents: agents, day: day.range, now: now) { [logger] result in
+        daemon.timeInStatus(agents: agents, day: day.range, now: now) { [logger] result in
             switch result {
             case .failure(let error):
                 logger.error("api.report_failed", [("error", .string(error.description))])
@@ -33,7 +36,7 @@ extension APIRouter {
         }
     }
 
-    static func report(_ days: [ReportReader.AgentDay], day: ReportDay, configuration: CoreConfiguration) -> JSONValue {
+    static func report(_ days: [AgentDay], day: ReportDay, configuration: CoreConfiguration) -> JSONValue {
         let agents = days.map { agentDay -> JSONValue in
             let statuses = agentDay.milliseconds.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 .map { status, milliseconds -> JSONValue in

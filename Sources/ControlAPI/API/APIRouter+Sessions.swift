@@ -1,6 +1,9 @@
+import HTTPWire
+import HTTPServing
+import Crypt
 import AgentCore
 import Config
-import Daemon
+import ControlPort
 import Dispatch
 import SystemSupport
 
@@ -149,7 +152,7 @@ extension APIRouter {
                     guard let user = machine.configuration.users[knownUser] else {
                         return responder.respond(APIFailure.unauthorized.response)
                     }
-                    let expiresAt = WallClock.now() + created.expiresAfter
+                    let expiresAt = self.daemon.now() + created.expiresAfter
                     let body: JSONValue = .object([
                         ("token", .string(created.token)), ("expires_at", APIJSON.time(expiresAt)), ("user", APIJSON.user(user)),
                         ("agent", user.isAgent ? APIJSON.agent(user.login, in: machine) : .null),

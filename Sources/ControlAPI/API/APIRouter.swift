@@ -1,6 +1,9 @@
+import HTTPWire
+import HTTPServing
+import Crypt
 import AgentCore
 import Config
-import Daemon
+import ControlPort
 import Dispatch
 import SystemSupport
 
@@ -8,7 +11,7 @@ import SystemSupport
 /// and do, and hands commands to the daemon. Everything that reads the agents runs on the
 /// daemon's thread (`Daemon.withState`), between two inputs, so an answer is never half old.
 final class APIRouter: Sendable {
-    let daemon: Daemon
+    let daemon: any ControlPort
     let logger: Logger
     let sessions: SessionStore
     let limiter: LoginRateLimiter
@@ -20,11 +23,9 @@ final class APIRouter: Sendable {
     /// Big answers (the agent list) are rendered here, not on the daemon's thread.
     let renderQueue = DispatchQueue(label: "ccagentd.api.render", attributes: .concurrent)
 
-    let reports: ReportReader
 
-    init(daemon: Daemon, settings: APISettings, hub: EventHub, databasePath: String?, logger: Logger) {
+    init(daemon: any ControlPort, settings: APISettings, hub: EventHub, logger: Logger) {
         self.daemon = daemon
-        reports = ReportReader(path: databasePath)
         self.logger = logger
         self.hub = hub
         sessions = SessionStore(ttl: settings.sessionTTL)

@@ -1,5 +1,8 @@
+import HTTPWire
+import HTTPServing
+import Crypt
 public import Config
-public import Daemon
+public import ControlPort
 import Dispatch
 public import SystemSupport
 
@@ -11,11 +14,10 @@ public final class APIService: Sendable {
     let hub: EventHub
 
     /// Ready to listen; events are recorded from now on, so a client may resume from any of them.
-    /// Reports read the store at `databasePath` through a connection of their own.
-    public init(daemon: Daemon, settings: APISettings, databasePath: String? = nil, logger: Logger) throws(SystemCallError) {
+    public init(daemon: any ControlPort, settings: APISettings, logger: Logger) throws(SystemCallError) {
         // Ids keep growing across restarts: see `EventHub`.
-        hub = EventHub(firstID: UInt64(max(0, WallClock.now().millisecondsSince1970)) * 1000)
-        let router = APIRouter(daemon: daemon, settings: settings, hub: hub, databasePath: databasePath, logger: logger)
+        hub = EventHub(firstID: UInt64(max(0, daemon.now().millisecondsSince1970)) * 1000)
+        let router = APIRouter(daemon: daemon, settings: settings, hub: hub, logger: logger)
         self.router = router
         let limits = HTTPServerLimits(
             maximumConnections: settings.maxConnections, headerTimeout: settings.headerTimeout, requestTimeout: settings.requestTimeout)

@@ -1,3 +1,6 @@
+import HTTPWire
+import HTTPServing
+import Crypt
 import SystemSupport
 
 /// Who is at the other end of a request: the peer, or, when the peer is a trusted reverse proxy,

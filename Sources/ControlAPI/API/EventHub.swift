@@ -1,5 +1,8 @@
+import HTTPWire
+import HTTPServing
+import Crypt
 import AgentCore
-import Daemon
+import ControlPort
 import Synchronization
 
 /// Where a subscriber's bytes go: an HTTP event stream, or a test's buffer.

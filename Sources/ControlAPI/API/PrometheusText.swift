@@ -1,3 +1,6 @@
+import HTTPWire
+import HTTPServing
+import Crypt
 /// Writes metrics in the Prometheus text exposition format 0.0.4: `# HELP`, `# TYPE`, then one
 /// `name{label="value"} number` line per sample. Label values are escaped (`\\`, `\"`, `\n`).
 struct PrometheusText {

@@ -1,5 +1,7 @@
+import HTTPWire
+import HTTPServing
+import Crypt
 import AgentCore
-import Store
 import SystemSupport
 
 /// The calendar day a report covers: `YYYY-MM-DD` in a time zone (the call center's, not UTC),
@@ -25,9 +27,9 @@ struct ReportDay: Sendable, Equatable {
             }
             date = civil
         } else {
-            date = Store.date(containing: now, in: timeZone)
+            date = timeZone.calendarDate(at: now)
         }
         let name = CalendarDay(year: date.year, month: date.month, day: date.day).description
-        return .success(ReportDay(name: name, timeZone: timeZone, range: Store.day(date, in: timeZone)))
+        return .success(ReportDay(name: name, timeZone: timeZone, range: timeZone.timestamps(of: date)))
     }
 }

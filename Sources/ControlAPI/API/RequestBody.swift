@@ -1,3 +1,6 @@
+import HTTPWire
+import HTTPServing
+import Crypt
 /// The JSON object a command's body must be, and its string fields.
 struct RequestBody: Sendable {
     let value: JSONValue

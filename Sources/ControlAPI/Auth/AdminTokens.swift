@@ -1,3 +1,6 @@
+import HTTPWire
+import HTTPServing
+import Crypt
 public import Config
 
 /// A long-lived token from the `[api] admin_tokens` file: whoever presents it acts as

@@ -1,3 +1,6 @@
+import HTTPWire
+import HTTPServing
+import Crypt
 /// Recent failures per key (a login or an address) for `LoginRateLimiter`: a sliding window
 /// that keeps at most `limit` instants per key and at most `maximumKeys` keys.
 struct FailureLog {

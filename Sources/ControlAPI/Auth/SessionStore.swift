@@ -1,3 +1,6 @@
+import HTTPWire
+import HTTPServing
+import Crypt
 public import SystemSupport
 import Synchronization
 

@@ -1,3 +1,6 @@
+import HTTPWire
+import HTTPServing
+import Crypt
 public import SystemSupport
 
 /// A session's bearer token: 256 random bits as 64 lowercase hex digits.

@@ -1,3 +1,4 @@
+import SystemSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -68,6 +69,6 @@ public struct ConnectionSettings: Sendable, Equatable {
                 throw UsageError("cannot read the token file \(path): \(String(cString: strerror(errno)))", command: command)
             }
         }
-        return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: " \t\r\n")
+        return String(decoding: bytes, as: UTF8.self).trimming(scalarsIn: " \t\r\n")
     }
 }

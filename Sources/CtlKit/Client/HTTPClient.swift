@@ -1,4 +1,4 @@
-public import ControlAPI
+public import HTTPWire
 
 /// One request to the control API. `path` starts at `/v1/…`; the endpoint's prefix is added.
 public struct ClientRequest: Sendable, Equatable {

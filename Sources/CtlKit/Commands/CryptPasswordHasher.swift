@@ -1,6 +1,6 @@
-import ControlAPI
+import Crypt
 
-/// The system's crypt(3), through ControlAPI's `PasswordHash` (libcrypt, a fresh salt from the
+/// The system's crypt(3), through the Crypt module's `PasswordHash` (libcrypt, a fresh salt from the
 /// OS's random source): the hashes the daemon checks.
 public struct CryptPasswordHasher: PasswordHasher {
     public init() {}

@@ -1,4 +1,4 @@
-import ControlAPI
+import HTTPWire
 public import FoundationEssentials
 public import SystemSupport
 

@@ -1,4 +1,4 @@
-import ControlAPI
+import HTTPWire
 import SystemSupport
 
 /// The API request behind each command (docs/API.md, "Routes").

@@ -1,4 +1,4 @@
-import ControlAPI
+import HTTPWire
 #if canImport(Glibc)
 import Glibc
 #endif

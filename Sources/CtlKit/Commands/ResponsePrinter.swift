@@ -1,4 +1,4 @@
-import ControlAPI
+import HTTPWire
 import SystemSupport
 
 /// Prints an answer of the control API: the JSON as sent with `--json`, else a table, a block
@@ -62,7 +62,7 @@ struct ResponsePrinter {
 
     /// The body as sent, ending in one newline.
     static func verbatim(_ body: [UInt8]) -> String {
-        String(decoding: body, as: UTF8.self).trimmingCharacters(in: "\r\n") + "\n"
+        String(decoding: body, as: UTF8.self).trimming(scalarsIn: "\r\n") + "\n"
     }
 
     /// `config_invalid`'s `details`, one line each, escaped like every string from the daemon: a string as it is; an object as

@@ -1,4 +1,4 @@
-import ControlAPI
+import HTTPWire
 import SystemSupport
 
 /// The API's AGENT, as far as ccagentctl shows it. Decoding is strict about what a table needs

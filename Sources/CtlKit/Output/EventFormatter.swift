@@ -1,4 +1,4 @@
-import ControlAPI
+import HTTPWire
 import FoundationEssentials
 import SystemSupport
 

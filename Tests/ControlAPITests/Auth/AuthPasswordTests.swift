@@ -2,7 +2,11 @@ import Foundation
 import Testing
 import TestSupport
 
+import ControlPort
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 /// Hashes made outside this code: `openssl passwd -6|-5 -salt ccagentdTest 'correct horse'`;
 /// yescrypt and bcrypt by the system's libcrypt through Python's `crypt` module at dev time

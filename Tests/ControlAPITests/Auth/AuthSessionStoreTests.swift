@@ -1,6 +1,10 @@
 import Testing
 
+import ControlPort
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 @Suite struct AuthSessionStoreTests {
     let start = ContinuousClock.now

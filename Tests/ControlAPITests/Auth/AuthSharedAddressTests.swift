@@ -1,6 +1,10 @@
 import Testing
 
+import ControlPort
 @testable import ControlAPI
+@testable import Crypt
+@testable import HTTPServing
+@testable import HTTPWire
 
 /// The hole of issue 11: everyone behind one address shared its limit, so 20 bad passwords from
 /// anyone there locked every user out for 300 s, the right password included.

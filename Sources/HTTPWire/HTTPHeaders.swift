@@ -83,7 +83,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
 extension Substring {
     /// Without leading and trailing spaces and tabs.
-    func trimmingOWS() -> Substring {
+    public func trimmingOWS() -> Substring {
         var result = self
         while let first = result.first, first == " " || first == "\t" { result.removeFirst() }
         while let last = result.last, last == " " || last == "\t" { result.removeLast() }

@@ -7,7 +7,7 @@ public struct CalendarDay: Sendable, Hashable, CustomStringConvertible {
     public let day: Int
 
     /// A day the caller knows exists (from a calendar).
-    init(year: Int, month: Int, day: Int) {
+    public init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
         self.day = day

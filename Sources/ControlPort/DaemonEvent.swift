@@ -1,4 +1,3 @@
-public import AMI
 public import AgentCore
 
 /// What listeners (the API's event stream, tests) are told, on the daemon's thread, after the
@@ -7,7 +6,7 @@ public enum DaemonEvent: Sendable, Equatable {
     case transition(Transition)
     case callStarted(agent: AgentID, uniqueID: String, channel: String, direction: CallDirection, at: Timestamp)
     case callEnded(agent: AgentID, uniqueID: String, at: Timestamp)
-    case ami(AMIConnectionState)
+    case ami(AsteriskLink)
     /// A reconcile with Asterisk finished; `actions` is how many queue actions it needed.
     case reconciled(actions: Int)
     case configurationReloaded

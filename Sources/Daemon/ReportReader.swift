@@ -1,4 +1,5 @@
 import AgentCore
+import ControlPort
 import Dispatch
 import Store
 
@@ -16,18 +17,10 @@ final class ReportReader: @unchecked Sendable {
         self.path = path
     }
 
-    /// One agent's day: milliseconds per status, and calls by direction.
-    struct AgentDay: Sendable {
-        var agent: AgentID
-        var milliseconds: [StatusID: Int64]
-        var incoming: Int
-        var outgoing: Int
-    }
-
     /// Runs the report for `agents` on the reader's queue; `completion` gets the days (agents
     /// with no time in it left out) or why the store could not be read.
     func timeInStatus(
-        agents: [AgentID], day: Range<Timestamp>, now: Timestamp, completion: @escaping @Sendable (Result<[AgentDay], StoreError>) -> Void
+        agents: [AgentID], day: Range<Timestamp>, now: Timestamp, completion: @escaping @Sendable (Result<[AgentDay], ReportFailure>) -> Void
     ) {
         queue.async { [self] in
             do throws(StoreError) {
@@ -44,7 +37,7 @@ final class ReportReader: @unchecked Sendable {
                 }
                 completion(.success(days))
             } catch {
-                completion(.failure(error))
+                completion(.failure(ReportFailure(error.description)))
             }
         }
     }

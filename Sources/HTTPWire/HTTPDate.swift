@@ -29,12 +29,14 @@ public enum HTTPDate {
 
 /// The current `Date` value, formatted at most once a second: a response then costs a clock read,
 /// not a formatting.
-struct HTTPDateCache {
+public struct HTTPDateCache: Sendable {
+    public init() {}
+
     private var second = Int.min
     private var value: String?
 
     /// The value for the wall-clock second `seconds` (the last one's when it is the same second).
-    mutating func value(at seconds: Int) -> String? {
+    public mutating func value(at seconds: Int) -> String? {
         if seconds != second {
             second = seconds
             value = HTTPDate.imfFixdate(secondsSince1970: seconds)

@@ -1,3 +1,4 @@
+public import HTTPWire
 /// What one client may hold of the server: hostile or broken clients are cut off, never waited on.
 public struct HTTPServerLimits: Sendable, Equatable {
     public var http: HTTPLimits

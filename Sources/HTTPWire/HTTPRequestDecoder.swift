@@ -73,7 +73,7 @@ public struct HTTPRequestDecoder: Sendable {
     }
 
     /// Whether the head of the request being read has arrived whole (its body is still coming).
-    var hasHead: Bool {
+    public var hasHead: Bool {
         switch phase {
         case .requestLine, .headers: false
         case .fixedBody, .chunkSize, .chunkData, .chunkDataEnd, .trailers: true

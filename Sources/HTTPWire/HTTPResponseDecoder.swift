@@ -1,4 +1,3 @@
-public import ControlAPI
 import SystemSupport
 
 /// The status line and header fields of an answer.
@@ -142,7 +141,7 @@ public struct HTTPResponseDecoder: Sendable {
                 throw .malformed("a header line without a name and colon")
             }
             let name = String(decoding: line[..<colon], as: UTF8.self)
-            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingCharacters(in: " \t")
+            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimming(scalarsIn: " \t")
             headers.add(name: name, value: value)
         }
         return HTTPResponseHead(status: status, reason: reason, headers: headers)
@@ -179,11 +178,11 @@ public struct HTTPResponseDecoder: Sendable {
     private static func bodyState(for head: HTTPResponseHead) throws(Failure) -> State {
         if head.status == 204 || head.status == 304 { return .fixed(remaining: 0) }
         let codings = head.headers.values(name: "Transfer-Encoding").flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: " \t").lowercased() }
+            .map { $0.trimming(scalarsIn: " \t").lowercased() }
         if let last = codings.last {
             return last == "chunked" ? .chunkSize : .untilClose
         }
-        let lengths = Set(head.headers.values(name: "Content-Length").flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: " \t") })
+        let lengths = Set(head.headers.values(name: "Content-Length").flatMap { $0.split(separator: ",") }.map { $0.trimming(scalarsIn: " \t") })
         guard let text = lengths.first else { return .untilClose }
         guard lengths.count == 1, !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let length = Int(text) else {
             throw .malformed("an invalid Content-Length")
@@ -246,21 +245,5 @@ public struct HTTPResponseDecoder: Sendable {
         buffer.removeFirst(readerIndex)
         scannedUpTo -= readerIndex
         readerIndex = 0
-    }
-}
-
-extension StringProtocol {
-    /// Without leading and trailing Unicode scalars of `set` (scalars, not characters: CR LF is
-    /// one character, and a lone LF must still be trimmed).
-    func trimmingCharacters(in set: String) -> String {
-        let trimmed = Set(set.unicodeScalars)
-        let scalars = unicodeScalars
-        var start = scalars.startIndex
-        var end = scalars.endIndex
-        while start < end, trimmed.contains(scalars[start]) { start = scalars.index(after: start) }
-        while end > start, trimmed.contains(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
-        var result = ""
-        result.unicodeScalars.append(contentsOf: scalars[start..<end])
-        return result
     }
 }

@@ -1,8 +1,9 @@
+public import HTTPWire
 /// Answers one request, from any thread, exactly once: with a whole response, or by turning the
 /// connection into an event stream.
 public final class HTTPResponder: Sendable {
     let server: HTTPServer
-    let connectionID: Int
+    public let connectionID: Int
     let keepAlive: Bool
 
     init(server: HTTPServer, connectionID: Int, keepAlive: Bool) {
@@ -37,7 +38,7 @@ public final class HTTPResponder: Sendable {
 /// A response body written piece by piece (server-sent events) until either side closes.
 public final class HTTPEventStream: Sendable {
     let server: HTTPServer
-    let connectionID: Int
+    public let connectionID: Int
 
     init(server: HTTPServer, connectionID: Int) {
         self.server = server

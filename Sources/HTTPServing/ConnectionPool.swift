@@ -1,3 +1,4 @@
+import HTTPWire
 /// The connections of one kind of listener (TCP, or the Unix socket) against their allowance, and
 /// which of them are idle, in the order they became so: a full pool makes room for a newcomer by
 /// closing the one idle longest. Touched on the server's thread only.

@@ -1,3 +1,4 @@
+public import HTTPWire
 import Dispatch
 public import SystemSupport
 

@@ -1,3 +1,4 @@
+import HTTPWire
 import SystemSupport
 
 /// One client connection of the server, and how it ends; touched on the server's thread only.

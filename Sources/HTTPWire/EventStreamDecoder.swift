@@ -1,4 +1,3 @@
-public import ControlAPI
 
 /// Reads a `text/event-stream` body as it arrives (HTML Living Standard, "Server-sent events",
 /// the event stream interpretation): lines end with CR LF, LF or CR; `data` lines are joined
