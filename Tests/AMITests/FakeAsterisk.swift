@@ -13,7 +13,11 @@ final class FakeAsterisk: Sendable {
     let port: Int
     private let listenFD: Int32
     private let script: Script
-    private let state = Mutex<(clients: [Int32], accepted: Int, received: [AMIMessage], banner: Bool)>(([], 0, [], true))
+    private let state = Mutex<(clients: [Int32], accepted: Int, received: [AMIMessage], banner: Bool, stopping: Bool)>(
+        ([], 0, [], true, false))
+    /// Signalled when the accept loop has returned: only then is the listening descriptor closed,
+    /// lest the loop poll or accept on a number a later test's socket has taken.
+    private let acceptLoopEnded = DispatchSemaphore(value: 0)
 
     init(host: String = "127.0.0.1", sendsBanner: Bool = true, script: @escaping Script) throws {
         guard let address = try SocketAddress.resolve(host: host, port: 0).first else { throw AMIError.notConnected }
@@ -38,14 +42,21 @@ final class FakeAsterisk: Sendable {
     }
 
     func stop() {
-        shutdown(listenFD, Int32(SHUT_RDWR))
+        let first = state.withLock { state -> Bool in
+            defer { state.stopping = true }
+            return !state.stopping
+        }
+        guard first else { return }
+        shutdown(listenFD, Int32(SHUT_RDWR))  // wakes the accept loop's poll
+        acceptLoopEnded.wait()
         Glibc.close(listenFD)
         dropClients()
     }
 
     private func acceptLoop() {
+        defer { acceptLoopEnded.signal() }
         var number = 0
-        while true {
+        while !state.withLock({ $0.stopping }) {
             var pollSet = pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)
             let ready = poll(&pollSet, 1, 100)
             if ready < 0 || pollSet.revents & Int16(POLLNVAL) != 0 { return }
