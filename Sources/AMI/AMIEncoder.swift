@@ -16,7 +16,7 @@ public enum AMIEncoder {
         return try encode(lines)
     }
 
-    /// Encodes any header list (the simulator uses this for responses and events too).
+    /// Encodes any header list, checked as for an action (the simulator has its own encoder, `WireEncoding`).
     public static func encode(_ lines: [(String, String)]) throws(AMIError) -> [UInt8] {
         guard lines.count <= maximumHeaderLines else {
             throw .tooManyLines(count: lines.count, limit: maximumHeaderLines)
