@@ -88,8 +88,10 @@ import TestSupport
         // An admin is told who.
         let admin = try api.call("GET", "/v1/agents/dana@example.com/extensions", overSocket: true).json?["extensions"]?.arrayValue
         #expect(admin?.first { $0["id"] == "103" }?["taken_by"] == "noa@example.com")
-        let adminTaken = try api.call("POST", "/v1/agents/dana@example.com/login", json: ["extension": "103"], overSocket: true)
+        let adminTaken = try api.call("POST", "/v1/agents/dana@example.com/login", token: RouterFixture.adminToken, json: ["extension": "103"])
         #expect(adminTaken.errorMessage?.contains("noa@example.com") == true, "\(adminTaken)")
+        let line = try #require(api.daemon.auditLines.last)
+        #expect(line.actor == "admin:ops" && line.outcome == "refused" && line.detail?.hasPrefix("extension 103; ") == true, "\(line)")
     }
 
     @Test func aStoreThatCannotCommitIsA503AndNothingChanges() throws {
@@ -130,5 +132,7 @@ import TestSupport
         let other = try RouterFixture { $0.trustedProxies = [try IPNetwork.parse("10.0.0.0/8").get()] }
         #expect(try other.call("POST", "/v1/agents/dana@example.com/login", token: RouterFixture.adminToken, json: ["extension": "101"], headers: forwarded).status == 200)
         #expect(other.daemon.auditLines.last?.source == "api:127.0.0.1")
+        _ = try other.call("POST", "/v1/sessions", json: ["login": "eli@example.com", "password": "nope"], headers: forwarded)
+        #expect(other.logs.records(named: "api.login_failed").first?["source"] == "api:127.0.0.1", "the limits count the peer")
     }
 }
