@@ -94,7 +94,7 @@ extension Daemon {
         case .stateChanged(let state):
             amiState = state
             // Listeners get the state with it: the committed one.
-            whenCommitted { [self] _ in notify(.ami(AsteriskLink(name: state.name, isLoggedIn: state.isLoggedIn, description: state.description))) }
+            whenCommitted { [self] _ in notify(.ami(AsteriskLink(state))) }
             switch state {
             case .loggedIn:
                 if hasLoggedIn { counters.reconnects += 1 }

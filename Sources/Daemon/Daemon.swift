@@ -42,7 +42,12 @@ public final class Daemon: @unchecked Sendable {
     var reconcile = ReconcileState()
     /// Queue actions sent and not yet answered.
     var inFlight = 0
-    var amiState: AMIConnectionState = .idle
+    var amiState: AMIConnectionState = .idle {
+        // Made once per change, not per snapshot (one per committed change, for the event stream).
+        didSet { amiLink = AsteriskLink(amiState) }
+    }
+    /// `amiState` as the API shows it.
+    var amiLink = AsteriskLink(AMIConnectionState.idle)
     var hasLoggedIn = false
     /// Unique ids of the calls being watched, to record when they are answered.
     var liveCalls: Set<String> = []
@@ -146,7 +151,7 @@ public final class Daemon: @unchecked Sendable {
     var snapshot: DaemonSnapshot {
         DaemonSnapshot(
             machine: machine, settings: settings, metrics: metrics,
-            ami: AsteriskLink(name: amiState.name, isLoggedIn: amiState.isLoggedIn, description: amiState.description), storeWritable: storeWritable,
+            ami: amiLink, storeWritable: storeWritable,
             inFlight: inFlight)
     }
 
@@ -168,5 +173,11 @@ public enum DaemonError: Error, Sendable, Equatable, CustomStringConvertible {
         case .store(let path, let message): "cannot use the store \(path): \(message)"
         case .system(let message): message
         }
+    }
+}
+
+extension AsteriskLink {
+    init(_ state: AMIConnectionState) {
+        self.init(name: state.name, isLoggedIn: state.isLoggedIn, description: state.description)
     }
 }

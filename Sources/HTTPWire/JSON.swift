@@ -1,3 +1,4 @@
+import SystemSupport
 /// A JSON value (RFC 8259), for request and response bodies. Objects keep their members in order.
 public enum JSONValue: Sendable, Equatable {
     case null
@@ -127,60 +128,6 @@ extension JSONValue: CustomStringConvertible {
             bytes.append(0x7D)
         }
     }
-}
-
-/// JSON string escaping: `"`, `\` and control characters; everything else is written as UTF-8.
-public enum JSONString {
-    /// The escaped contents, without the surrounding quotes.
-    public static func escape(_ string: String) -> String {
-        var bytes: [UInt8] = []
-        appendEscaped(string, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// `"` + escaped contents + `"`.
-    public static func quoted(_ string: String) -> String {
-        var bytes: [UInt8] = []
-        appendQuoted(string, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    public static func appendQuoted(_ string: String, to bytes: inout [UInt8]) {
-        bytes.append(0x22)
-        appendEscaped(string, to: &bytes)
-        bytes.append(0x22)
-    }
-
-    public static func appendEscaped(_ string: String, to bytes: inout [UInt8]) {
-        var string = string
-        string.withUTF8 { utf8 in
-            // Runs that need no escape (nearly everything: logins, names, statuses) go in one copy.
-            var runStart = 0
-            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                appendEscape(for: byte, to: &bytes)
-                runStart = index + 1
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
-        }
-    }
-
-    private static func appendEscape(for byte: UInt8, to bytes: inout [UInt8]) {
-        bytes.append(0x5C)
-        switch byte {
-        case 0x22: bytes.append(0x22)
-        case 0x5C: bytes.append(0x5C)
-        case 0x0A: bytes.append(0x6E)
-        case 0x0D: bytes.append(0x72)
-        case 0x09: bytes.append(0x74)
-        case 0x08: bytes.append(0x62)
-        case 0x0C: bytes.append(0x66)
-        default:
-            bytes.append(contentsOf: [0x75, 0x30, 0x30, hexDigit(byte >> 4), hexDigit(byte & 0xF)])
-        }
-    }
-
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x61 + nibble - 10 }
 }
 
 // MARK: Parsing

@@ -1,8 +1,8 @@
 import CSQLite
 import FoundationEssentials
 
-/// One SQLite connection. Not `Sendable`: it lives inside the daemon's actor, whose serial
-/// executor is the only thread that touches it.
+/// One SQLite connection. Not `Sendable`: its owner uses it from one thread (the daemon's event
+/// loop; the report reader's serial queue has a connection of its own).
 public final class Database {
     public let path: String
     let handle: OpaquePointer

@@ -1,7 +1,7 @@
 import CSQLite
 
 /// One prepared statement. Finalized in `deinit`; deliberately not `Sendable`: it belongs to its
-/// connection, which belongs to one actor.
+/// connection, which is used from one thread.
 public final class Statement {
     public let sql: String
     private let handle: OpaquePointer

@@ -1,6 +1,6 @@
 /// A calendar day as the report route takes it, `2026-11-21`: four digits of year, two of
 /// month and two of day, and a date that exists (no 2026-02-30). The daemon and ccagentctl
-/// check `day` with this one parser.
+/// check `day` with this one parser; the calendar itself is `CivilDate`'s.
 public struct CalendarDay: Sendable, Hashable, CustomStringConvertible {
     public let year: Int
     public let month: Int
@@ -26,7 +26,7 @@ public struct CalendarDay: Sendable, Hashable, CustomStringConvertible {
             return value
         }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-            year >= 1, (1...12).contains(month), day >= 1, day <= Self.days(inMonth: month, of: year)
+            year >= 1, (1...12).contains(month), day >= 1, day <= CivilDate.days(inMonth: month, of: year)
         else { return nil }
         self.year = year
         self.month = month
@@ -39,14 +39,5 @@ public struct CalendarDay: Sendable, Hashable, CustomStringConvertible {
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
-    }
-
-    /// Gregorian: February has 29 days in years divisible by 4, except centuries not divisible by 400.
-    static func days(inMonth month: Int, of year: Int) -> Int {
-        switch month {
-        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
     }
 }

@@ -99,51 +99,8 @@ public struct LogLineFormatter: Sendable {
 
     /// `value` as a quoted JSON string.
     static func appendJSONString(_ value: String, to out: inout [UInt8]) {
-        out.append(.quote)
-        var value = value
-        value.withUTF8 { appendEscaped($0, to: &out) }
-        out.append(.quote)
+        JSONString.appendQuoted(value, to: &out)
     }
-
-    /// Appends `bytes` with JSON string escaping, copying unescaped runs in one go.
-    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        var runStart = 0
-        var i = 0
-        while i < bytes.count {
-            let byte = bytes[i]
-            let escape: StaticString?
-            var width = 1
-            switch byte {
-            case .quote: escape = #"\""#
-            case .backslash: escape = #"\\"#
-            case .newline: escape = #"\n"#
-            case .carriageReturn: escape = #"\r"#
-            case .tab: escape = #"\t"#
-            case 0x08: escape = #"\b"#
-            case 0x0C: escape = #"\f"#
-            case 0x00..<0x20, 0x7F: escape = nil
-            case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
-                escape = bytes[i + 2] == 0xA8 ? #"\u2028"# : #"\u2029"#
-                width = 3
-            default:
-                i += 1
-                continue
-            }
-            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-            if let escape {
-                escape.withUTF8Buffer { out.append(contentsOf: $0) }
-            } else {
-                out.append(contentsOf: #"\u00"#.utf8)
-                out.append(hexDigit(byte >> 4))
-                out.append(hexDigit(byte & 0x0F))
-            }
-            i += width
-            runStart = i
-        }
-        if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
-    }
-
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x41 + nibble - 10 }
 
     /// `value` in decimal, written digit by digit rather than through a `String`.
     private static func appendInteger(_ value: Int, to out: inout [UInt8]) {
@@ -204,7 +161,7 @@ public struct LogLineFormatter: Sendable {
         value.withUTF8 { bytes in
             if needsQuoting(bytes) {
                 out.append(.quote)
-                appendEscaped(bytes, to: &out)
+                JSONString.appendEscaped(bytes, to: &out)
                 out.append(.quote)
             } else {
                 out.append(contentsOf: bytes)

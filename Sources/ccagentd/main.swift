@@ -43,8 +43,8 @@ let checkConfigHelp = """
 enum ExitCode {
     static let success: Int32 = 0
     static let failure: Int32 = 1
-    /// Unknown or missing arguments.
-    static let usage: Int32 = 2
+    /// Unknown or missing arguments: EX_USAGE, as sysexits(3) and ccagentctl.
+    static let usage: Int32 = 64
 }
 
 func write(_ text: String, to handle: FileDescriptor) {

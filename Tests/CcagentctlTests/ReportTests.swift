@@ -1,3 +1,4 @@
+import SystemSupport
 import ControlPort
 import ControlAPI
 @testable import Crypt
@@ -25,10 +26,10 @@ import Testing
     @Test(arguments: [
         (["report"], CtlCommand.report(login: nil, day: nil, timeZone: nil)),
         (["report", "dana@example.com"], .report(login: "dana@example.com", day: nil, timeZone: nil)),
-        (["report", "--day", "2026-11-21"], .report(login: nil, day: ReportDay("2026-11-21"), timeZone: nil)),
+        (["report", "--day", "2026-11-21"], .report(login: nil, day: CalendarDay("2026-11-21"), timeZone: nil)),
         (["report", "--tz=Asia/Jerusalem", "dana@example.com", "--day=2024-02-29"],
-         .report(login: "dana@example.com", day: ReportDay("2024-02-29"), timeZone: "Asia/Jerusalem")),
-        (["--day", "2026-11-21", "report"], .report(login: nil, day: ReportDay("2026-11-21"), timeZone: nil)),
+         .report(login: "dana@example.com", day: CalendarDay("2024-02-29"), timeZone: "Asia/Jerusalem")),
+        (["--day", "2026-11-21", "report"], .report(login: nil, day: CalendarDay("2026-11-21"), timeZone: nil)),
     ])
     func parses(arguments: [String], command: CtlCommand) {
         #expect(parse(arguments) == .run(command, ConnectionOptions(), json: false))
@@ -50,10 +51,10 @@ import Testing
 
     @Test func realDaysReadBackAsWritten() {
         for text in ["2024-02-29", "2000-02-29", "2026-12-31", "0001-01-01", "9999-12-31"] {
-            #expect(ReportDay(text)?.description == text)
+            #expect(CalendarDay(text)?.description == text)
         }
-        #expect(ReportDay("2026-11-21") == ReportDay("2026-11-21"))
-        #expect(ReportDay("2026-11-21").map { [$0.year, $0.month, $0.day] } == [2026, 11, 21])
+        #expect(CalendarDay("2026-11-21") == CalendarDay("2026-11-21"))
+        #expect(CalendarDay("2026-11-21").map { [$0.year, $0.month, $0.day] } == [2026, 11, 21])
     }
 
     @Test(arguments: [

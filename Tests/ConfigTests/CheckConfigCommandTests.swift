@@ -55,9 +55,9 @@ struct CheckConfigCommandTests {
     }
 
     @Test(arguments: [["--bogus"], ["check-config"], ["check-config", "a.conf", "b.conf"], ["stray"], ["--config"], []])
-    func misuseExitsTwoWithUsage(arguments: [String]) throws {
+    func misuseExitsSixtyFourWithUsage(arguments: [String]) throws {
         let result = try run(arguments)
-        #expect(result.status == 2)
+        #expect(result.status == 64)
         #expect(result.stderr.hasPrefix("Error: "))
         #expect(result.stderr.contains("USAGE: ccagentd"))
     }

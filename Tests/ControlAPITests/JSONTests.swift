@@ -32,19 +32,6 @@ import ControlPort
         #expect(Self.text(.number(-.infinity)) == "null")
     }
 
-    @Test func stringEscaping() {
-        #expect(JSONString.escape("plain") == "plain")
-        #expect(JSONString.escape("\"\\/") == #"\"\\/"#)
-        #expect(JSONString.escape("\n\r\t\u{8}\u{C}") == #"\n\r\t\b\f"#)
-        #expect(JSONString.escape("\u{0}\u{1F}\u{7F}") == "\\u0000\\u001f\u{7F}")
-        #expect(JSONString.escape("é€😀\u{2028}") == "é€😀\u{2028}")
-        #expect(JSONString.quoted("a\"b") == #""a\"b""#)
-        // Escapes at both ends, side by side, and between multi-byte runs.
-        #expect(JSONString.escape("\"ab\\\n") == #"\"ab\\\n"#)
-        #expect(JSONString.escape("שלום\"\"мир\u{1}") == "שלום\\\"\\\"мир\\u0001")
-        #expect(JSONString.escape("") == "")
-    }
-
     @Test func everyControlCharacterRoundTrips() throws {
         let all = String(String.UnicodeScalarView((0..<0x80).compactMap(Unicode.Scalar.init))) + "é€😀\u{10FFFF}"
         #expect(try JSONValue.parse(JSONValue.string(all).serialized()) == .string(all))

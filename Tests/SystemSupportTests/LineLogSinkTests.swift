@@ -88,7 +88,7 @@ private let awkward = LogRecord(
         let value = "a\"b\\c\n\r\t\u{01}\u{1F}\u{7F}\u{2028}\u{2029}\u{08}\u{0C}é"
         let output = try capture(.json) { $0.write(LogRecord(level: .info, event: "e\"v", fields: [("k\n", .string(value))])) }
         #expect(lines(output) == [
-            #"{"ts":"2026-11-21T10:15:30.123Z","level":"info","event":"e\"v","k\n":"a\"b\\c\n\r\t\u0001\u001F\u007F\u2028\u2029\b\fé"}"#
+            #"{"ts":"2026-11-21T10:15:30.123Z","level":"info","event":"e\"v","k\n":"a\"b\\c\n\r\t\u0001\u001f\u007f\u2028\u2029\b\fé"}"#
         ])
     }
 

@@ -1,3 +1,4 @@
+import SystemSupport
 /// Reads ccagentctl's arguments the way swift-argument-parser tools do: kebab-case
 /// subcommands, `--name value` and `--name=value`, options before or after the subcommand,
 /// `--` before arguments that start with a dash, `-h`/`--help` and `help <subcommand>` anywhere.
@@ -149,9 +150,9 @@ public enum CommandLineParser {
 
         /// `--day` must be a real `YYYY-MM-DD` and `--tz` not empty, before any request is made.
         func report(_ spec: CommandSpec, login: String?) throws(UsageError) -> CtlCommand {
-            var day: ReportDay?
+            var day: CalendarDay?
             if let text = value(of: "--day") {
-                guard let parsed = ReportDay(text) else {
+                guard let parsed = CalendarDay(text) else {
                     throw UsageError(
                         "The value '\(text)' is invalid for '--day <day>'", command: spec.name,
                         help: "--day <day>  a date that exists, as YYYY-MM-DD")

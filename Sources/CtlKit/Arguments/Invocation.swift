@@ -1,3 +1,4 @@
+public import SystemSupport
 /// How to reach the daemon, as given on the command line (the environment fills the rest later).
 public struct ConnectionOptions: Sendable, Equatable {
     public var socket: String?
@@ -33,7 +34,7 @@ public enum CtlCommand: Sendable, Equatable {
     case status(login: String, status: String)
     /// `GET /v1/reports/time-in-status`; nil login: every agent the caller may see; nil day
     /// and zone: the daemon's defaults (today, its local time zone).
-    case report(login: String?, day: ReportDay?, timeZone: String?)
+    case report(login: String?, day: CalendarDay?, timeZone: String?)
     case watch
     case reload
     /// `DELETE /v1/logins/{login}/lock`: clears a login locked by failed passwords.
