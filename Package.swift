@@ -91,7 +91,7 @@ let package = Package(
             name: "AMISimulatorTests", dependencies: ["AMISimulator", "AMI", "SystemSupport", "TestSupport", "amisim"],
             swiftSettings: strict),
         .testTarget(
-            name: "ControlAPITests", dependencies: ["ControlPort", "ControlAPI", "HTTPWire", "HTTPServing", "Crypt", "AgentCore", "Daemon", "SystemSupport", "TestSupport"],
+            name: "ControlAPITests", dependencies: ["ControlPort", "ControlAPI", "HTTPWire", "HTTPServing", "Crypt", "AgentCore", "Config", "SystemSupport", "TestSupport"],
             swiftSettings: strict),
         // Also runs the built ccagentctl as a process.
         .testTarget(

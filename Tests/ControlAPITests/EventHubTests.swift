@@ -1,6 +1,5 @@
 import AgentCore
 import ControlPort
-import Daemon
 import Synchronization
 import Testing
 @testable import ControlAPI
