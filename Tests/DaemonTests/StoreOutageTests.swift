@@ -26,6 +26,26 @@ extension DaemonTests {
             }
         }
 
+        /// A daemon with eli logged in at 102 and in her queues; then every commit fails.
+        func eliLoggedInThenTheStoreFails() async throws -> DaemonHarness {
+            let harness = try DaemonHarness()
+            try await harness.waitReady()
+            _ = try await harness.submit(.login("eli@example.com", extension: "102")).result.get()
+            try await waitUntil("eli is a member") { harness.isMember("PJSIP/102", of: "support-private") }
+            await failCommits(harness, with: Self.diskFull)
+            return harness
+        }
+
+        /// An outside call rings eli's phone and hangs up; returns once the daemon has read all of it.
+        func callComesAndGoes(_ harness: DaemonHarness) async throws {
+            let channel = try #require(harness.simulator.callPhone(interface: "PJSIP/102"))
+            try await Task.sleep(for: .milliseconds(200))
+            harness.simulator.hangup(channel)
+            try await waitUntil("the call's events were read and held") {
+                await harness.daemon.inspect { $0.metrics.eventsQueued == 0 } && harness.simulator.channels().isEmpty
+            }
+        }
+
         func history(_ harness: DaemonHarness, _ agent: AgentID) throws -> [Transition] {
             try Store(path: harness.database).history(agent: agent, from: Timestamp(seconds: 0), to: harness.clock.now + .seconds(3600))
         }
@@ -71,13 +91,8 @@ extension DaemonTests {
         }
 
         @Test func callEventsWaitInOrderAndAreRecordedWhenTheStoreCommitsAgain() async throws {
-            let harness = try DaemonHarness()
+            let harness = try await eliLoggedInThenTheStoreFails()
             defer { Task { await harness.close() } }
-            try await harness.waitReady()
-            _ = try await harness.submit(.login("eli@example.com", extension: "102")).result.get()
-            try await waitUntil("eli is a member") { harness.isMember("PJSIP/102", of: "support-private") }
-
-            await failCommits(harness, with: Self.diskFull)
             // A command makes the daemon learn that the store cannot commit.
             #expect(await harness.submit(.setStatus("eli@example.com", "break")).result == .failure(.storeUnavailable("database or disk is full")))
             let callTime = harness.clock.now
@@ -178,21 +193,11 @@ extension DaemonTests {
         }
 
         @Test func triesOfAStoreThatStillFailsSendAsteriskNothingToUndo() async throws {
-            let harness = try DaemonHarness()
+            let harness = try await eliLoggedInThenTheStoreFails()
             defer { Task { await harness.close() } }
-            try await harness.waitReady()
-            _ = try await harness.submit(.login("eli@example.com", extension: "102")).result.get()
-            try await waitUntil("eli is a member") { harness.isMember("PJSIP/102", of: "support-private") }
-
-            await failCommits(harness, with: Self.diskFull)
             #expect(await harness.submit(.setStatus("eli@example.com", "break")).result == .failure(.storeUnavailable("database or disk is full")))
             // A call that would send eli to paperwork (out of her queues) comes and goes meanwhile.
-            let channel = try #require(harness.simulator.callPhone(interface: "PJSIP/102"))
-            try await Task.sleep(for: .milliseconds(200))
-            harness.simulator.hangup(channel)
-            try await waitUntil("the call's events were read and held") {
-                await harness.daemon.inspect { $0.metrics.eventsQueued == 0 } && harness.simulator.channels().isEmpty
-            }
+            try await callComesAndGoes(harness)
             try await waitUntil("the refused break's queue actions were undone") {
                 harness.isMember("PJSIP/102", of: "support-private") && harness.isMember("PJSIP/102", of: "support-business")
             }
@@ -226,12 +231,7 @@ extension DaemonTests {
             #expect(await harness.submit(.setStatus("eli@example.com", "paperwork")).result == .failure(.storeUnavailable("database or disk is full")))
             // The 60 s break ends during the outage; a call comes a second later.
             harness.clock.advance(by: .seconds(61))
-            let channel = try #require(harness.simulator.callPhone(interface: "PJSIP/102"))
-            try await Task.sleep(for: .milliseconds(200))
-            harness.simulator.hangup(channel)
-            try await waitUntil("the call's events were read and held") {
-                await harness.daemon.inspect { $0.metrics.eventsQueued == 0 } && harness.simulator.channels().isEmpty
-            }
+            try await callComesAndGoes(harness)
             #expect(await harness.state("eli@example.com")?.status == "break", "nothing changes while the store cannot commit")
 
             await failCommits(harness, with: nil)
